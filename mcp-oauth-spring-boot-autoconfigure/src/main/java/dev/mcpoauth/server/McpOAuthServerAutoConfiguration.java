@@ -1,0 +1,275 @@
+package dev.mcpoauth.server;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+
+import dev.mcpoauth.server.authentication.McpBearerAuthenticationManagerResolver;
+import dev.mcpoauth.server.authentication.ScopeAuthoritiesConverter;
+import dev.mcpoauth.server.challenge.McpBearerTokenAccessDeniedHandler;
+import dev.mcpoauth.server.challenge.McpBearerTokenAuthenticationEntryPoint;
+import dev.mcpoauth.server.jwt.AccessTokenDecoders;
+import dev.mcpoauth.server.jwt.InProcessAuthorizationServer;
+import dev.mcpoauth.server.metadata.ProtectedResourceMetadataCustomizer;
+import dev.mcpoauth.server.metadata.ProtectedResourceMetadataFilter;
+import dev.mcpoauth.server.scope.ToolScopeAuthorizationFilter;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationManagers;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
+
+/**
+ * Protects the MCP endpoint of a servlet application as an OAuth 2.1 resource server, following the MCP
+ * authorization specification: bearer JWT access tokens from the {@code Authorization} header only, audience bound
+ * to this resource (RFC 8707), RFC 9728 Protected Resource Metadata, and exact {@code WWW-Authenticate} challenges.
+ *
+ * <p>Its {@link SecurityFilterChain} matches only the MCP endpoint and the metadata paths, so the application's
+ * own chains keep governing everything else. It runs after Spring Boot's security auto-configurations so that their
+ * defaults (the default chain, the authorization server's chain) stay in place. Each bean can be replaced by a bean
+ * of the same name: {@value #JWT_DECODER_BEAN}, {@value #ENTRY_POINT_BEAN}, {@value #ACCESS_DENIED_HANDLER_BEAN},
+ * {@value #SECURITY_FILTER_CHAIN_BEAN}; add {@link ProtectedResourceMetadataCustomizer} beans to change the metadata.
+ */
+@AutoConfiguration(afterName = {
+		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration",
+		"org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerAutoConfiguration",
+		"org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerJwtAutoConfiguration" })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ SecurityFilterChain.class, HttpSecurity.class, JwtDecoder.class, DefaultBearerTokenResolver.class })
+@ConditionalOnProperty(prefix = "mcp.oauth.server", name = "enabled", havingValue = "true", matchIfMissing = true)
+@Conditional(McpOAuthServerAutoConfiguration.ServerConfiguredCondition.class)
+@EnableConfigurationProperties(McpOAuthServerProperties.class)
+public final class McpOAuthServerAutoConfiguration {
+
+	/** Name of the access-token decoder bean. */
+	public static final String JWT_DECODER_BEAN = "mcpOAuthJwtDecoder";
+
+	/** Name of the 401 entry point bean. */
+	public static final String ENTRY_POINT_BEAN = "mcpOAuthAuthenticationEntryPoint";
+
+	/** Name of the 403 handler bean. */
+	public static final String ACCESS_DENIED_HANDLER_BEAN = "mcpOAuthAccessDeniedHandler";
+
+	/** Name of the security filter chain bean. */
+	public static final String SECURITY_FILTER_CHAIN_BEAN = "mcpOAuthSecurityFilterChain";
+
+	/**
+	 * Order of the chain: ahead of application chains without an explicit order, which usually match any request.
+	 */
+	public static final int SECURITY_FILTER_CHAIN_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+
+	private final McpOAuthServerProperties properties;
+
+	McpOAuthServerAutoConfiguration(McpOAuthServerProperties properties) {
+		McpOAuthServerPropertiesValidator.validate(properties);
+		this.properties = properties;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	McpProtectedResource mcpProtectedResource() {
+		return new McpProtectedResource(this.properties.getResource(), this.properties.getEndpoint());
+	}
+
+	@Bean(name = JWT_DECODER_BEAN, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = JWT_DECODER_BEAN)
+	JwtDecoder mcpOAuthJwtDecoder(ObjectProvider<InProcessAuthorizationServer> inProcessAuthorizationServer) {
+		InProcessAuthorizationServer local = inProcessAuthorizationServer.getIfUnique();
+		JWKSource<SecurityContext> localKeys = (local != null) ? local.keysFor(this.properties.getIssuerUri())
+				: null;
+		return AccessTokenDecoders.create(this.properties, localKeys);
+	}
+
+	@Bean(name = ENTRY_POINT_BEAN, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = ENTRY_POINT_BEAN)
+	AuthenticationEntryPoint mcpOAuthAuthenticationEntryPoint(McpProtectedResource resource) {
+		return new McpBearerTokenAuthenticationEntryPoint(resource, this.properties.getRequiredScopes());
+	}
+
+	@Bean(name = ACCESS_DENIED_HANDLER_BEAN, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = ACCESS_DENIED_HANDLER_BEAN)
+	AccessDeniedHandler mcpOAuthAccessDeniedHandler(McpProtectedResource resource) {
+		return new McpBearerTokenAccessDeniedHandler(resource, this.properties.getRequiredScopes());
+	}
+
+	@Bean(name = SECURITY_FILTER_CHAIN_BEAN)
+	@Order(SECURITY_FILTER_CHAIN_ORDER)
+	@ConditionalOnMissingBean(name = SECURITY_FILTER_CHAIN_BEAN)
+	SecurityFilterChain mcpOAuthSecurityFilterChain(HttpSecurity http, McpProtectedResource resource,
+			@Qualifier(JWT_DECODER_BEAN) JwtDecoder decoder,
+			@Qualifier(ENTRY_POINT_BEAN) AuthenticationEntryPoint entryPoint,
+			@Qualifier(ACCESS_DENIED_HANDLER_BEAN) AccessDeniedHandler accessDeniedHandler,
+			ObjectProvider<ProtectedResourceMetadataCustomizer> metadataCustomizers) {
+		String endpoint = resource.endpoint();
+		String[] metadataPaths = ProtectedResourceMetadataFilter.paths(resource).toArray(String[]::new);
+		DefaultBearerTokenResolver headerOnly = new DefaultBearerTokenResolver();
+		headerOnly.setAllowUriQueryParameter(false);
+		headerOnly.setAllowFormEncodedBodyParameter(false);
+		McpBearerAuthenticationManagerResolver authenticationManagers = new McpBearerAuthenticationManagerResolver(
+				decoder, ScopeAuthoritiesConverter.authenticationConverter(), resource,
+				this.properties.getAudiences());
+		ProtectedResourceMetadataFilter metadataFilter = new ProtectedResourceMetadataFilter(resource,
+				(builder) -> {
+					applyConfiguredMetadata(builder);
+					metadataCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+				});
+		http.securityMatcher(endpoint, endpoint + "/**", McpProtectedResource.WELL_KNOWN_PATH + "/**")
+			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(metadataPaths)
+				.permitAll()
+				.anyRequest()
+				.access(requiredScopes()))
+			.oauth2ResourceServer((resourceServer) -> resourceServer.authenticationManagerResolver(authenticationManagers)
+				.bearerTokenResolver(headerOnly)
+				.authenticationEntryPoint(entryPoint)
+				.accessDeniedHandler(accessDeniedHandler))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
+				.accessDeniedHandler(accessDeniedHandler))
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache(AbstractHttpConfigurer::disable)
+			.csrf(AbstractHttpConfigurer::disable)
+			.cors((cors) -> cors.configurationSource(metadataCors()))
+			.addFilterAfter(metadataFilter, CorsFilter.class)
+			.addFilterAfter(new ToolScopeAuthorizationFilter(endpoint, this.properties.getRequiredScopes(),
+					this.properties.getToolScopes()), AuthorizationFilter.class);
+		return http.build();
+	}
+
+	private AuthorizationManager<RequestAuthorizationContext> requiredScopes() {
+		List<String> scopes = this.properties.getRequiredScopes();
+		if (scopes.isEmpty()) {
+			return AuthenticatedAuthorizationManager.authenticated();
+		}
+		List<AuthorizationManager<RequestAuthorizationContext>> managers = new ArrayList<>();
+		scopes.forEach((scope) -> managers
+			.add(AuthorityAuthorizationManager.hasAuthority(ScopeAuthoritiesConverter.AUTHORITY_PREFIX + scope)));
+		return AuthorizationManagers.allOf(managers.toArray(AuthorizationManager[]::new));
+	}
+
+	private void applyConfiguredMetadata(
+			org.springframework.security.oauth2.server.resource.OAuth2ProtectedResourceMetadata.Builder builder) {
+		List<String> authorizationServers = new ArrayList<>();
+		this.properties.getAuthorizationServers().forEach((uri) -> authorizationServers.add(uri.toString()));
+		if (authorizationServers.isEmpty()) {
+			authorizationServers.add(this.properties.getIssuerUri().toString());
+		}
+		builder.authorizationServers((list) -> list.addAll(authorizationServers)).bearerMethod("header");
+		Set<String> scopes = new LinkedHashSet<>(this.properties.getScopesSupported());
+		if (scopes.isEmpty()) {
+			scopes.addAll(this.properties.getRequiredScopes());
+			this.properties.getToolScopes().values().forEach(scopes::addAll);
+		}
+		if (!scopes.isEmpty()) {
+			builder.scopes((list) -> list.addAll(scopes));
+		}
+		if (this.properties.getResourceName() != null) {
+			builder.resourceName(this.properties.getResourceName());
+		}
+		if (this.properties.getResourceDocumentation() != null) {
+			builder.claim("resource_documentation", this.properties.getResourceDocumentation().toString());
+		}
+	}
+
+	private static UrlBasedCorsConfigurationSource metadataCors() {
+		CorsConfiguration metadata = new CorsConfiguration();
+		metadata.addAllowedOrigin(CorsConfiguration.ALL);
+		metadata.addAllowedMethod("GET");
+		metadata.addAllowedMethod("HEAD");
+		metadata.setMaxAge(3600L);
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		source.registerCorsConfiguration(McpProtectedResource.WELL_KNOWN_PATH + "/**", metadata);
+		return source;
+	}
+
+	/**
+	 * Reads the in-process authorization server (Spring Authorization Server) when it is on the class path.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(AuthorizationServerSettings.class)
+	static class InProcessAuthorizationServerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		InProcessAuthorizationServer mcpOAuthInProcessAuthorizationServer(
+				ObjectProvider<AuthorizationServerSettings> settings, ObjectProvider<JWKSource<SecurityContext>> keys) {
+			return new InProcessAuthorizationServer(() -> {
+				AuthorizationServerSettings serverSettings = settings.getIfUnique();
+				return (serverSettings != null) ? serverSettings.getIssuer() : null;
+			}, keys::getIfUnique);
+		}
+
+	}
+
+	/**
+	 * The server side switches on once a key source or issuer is configured, or when it is enabled explicitly, so
+	 * that an application that only calls MCP servers is left alone.
+	 */
+	static final class ServerConfiguredCondition extends AnyNestedCondition {
+
+		ServerConfiguredCondition() {
+			super(ConfigurationPhase.PARSE_CONFIGURATION);
+		}
+
+		@ConditionalOnProperty(prefix = "mcp.oauth.server", name = "issuer-uri")
+		static final class IssuerUri {
+
+		}
+
+		@ConditionalOnProperty(prefix = "mcp.oauth.server", name = "jwk-set-uri")
+		static final class JwkSetUri {
+
+		}
+
+		@ConditionalOnProperty(prefix = "mcp.oauth.server", name = "public-key-location")
+		static final class PublicKeyLocation {
+
+		}
+
+		@ConditionalOnProperty(prefix = "mcp.oauth.server", name = "hmac-secret")
+		static final class HmacSecret {
+
+		}
+
+		@ConditionalOnProperty(prefix = "mcp.oauth.server", name = "enabled", havingValue = "true")
+		static final class ExplicitlyEnabled {
+
+		}
+
+	}
+
+}

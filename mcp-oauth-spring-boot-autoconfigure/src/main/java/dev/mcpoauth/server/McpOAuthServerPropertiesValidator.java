@@ -1,0 +1,158 @@
+package dev.mcpoauth.server;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.nimbusds.jose.JWSAlgorithm;
+
+import dev.mcpoauth.discovery.HttpsPolicy;
+import dev.mcpoauth.server.jwt.AccessTokenDecoders;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Checks {@link McpOAuthServerProperties} at start-up. A wrong value or combination fails with an
+ * {@link InvalidConfigurationPropertyValueException} that names the property and says how to fix it.
+ */
+final class McpOAuthServerPropertiesValidator {
+
+	private static final String PREFIX = "mcp.oauth.server.";
+
+	/** RFC 6749 scope-token: printable ASCII except space, '"' and '\'. */
+	private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
+
+	private static final Pattern ENDPOINT = Pattern.compile("/[A-Za-z0-9._~\\-/]*");
+
+	private static final int MIN_HMAC_SECRET_BYTES = 32;
+
+	private McpOAuthServerPropertiesValidator() {
+	}
+
+	static void validate(McpOAuthServerProperties properties) {
+		validateEndpoint(properties.getEndpoint());
+		HttpsPolicy https = new HttpsPolicy(properties.isAllowInsecureHttp());
+		validateAbsolute("resource", properties.getResource(), null);
+		validateAbsolute("issuer-uri", properties.getIssuerUri(), https);
+		validateAbsolute("jwk-set-uri", properties.getJwkSetUri(), https);
+		validateAbsolute("resource-documentation", properties.getResourceDocumentation(), null);
+		properties.getAuthorizationServers().forEach((uri) -> validateAbsolute("authorization-servers", uri, null));
+		validateKeySource(properties);
+		validateAlgorithms(properties);
+		if (properties.getAuthorizationServers().isEmpty() && properties.getIssuerUri() == null) {
+			throw invalid("authorization-servers", "[]",
+					"The Protected Resource Metadata must name at least one authorization server: set "
+							+ PREFIX + "issuer-uri or " + PREFIX + "authorization-servers");
+		}
+		if (properties.getClockSkew() == null || properties.getClockSkew().isNegative()) {
+			throw invalid("clock-skew", properties.getClockSkew(), "Use a duration of zero or more, e.g. 60s");
+		}
+		validateScopes("required-scopes", properties.getRequiredScopes());
+		validateScopes("scopes-supported", properties.getScopesSupported());
+		for (Map.Entry<String, List<String>> entry : properties.getToolScopes().entrySet()) {
+			validateScopes("tool-scopes." + entry.getKey(), entry.getValue());
+		}
+	}
+
+	private static void validateEndpoint(String endpoint) {
+		if (endpoint == null || !ENDPOINT.matcher(endpoint).matches() || endpoint.contains("//")
+				|| (endpoint.length() > 1 && endpoint.endsWith("/"))) {
+			throw invalid("endpoint", endpoint,
+					"Use the plain path of the MCP endpoint relative to the context path, e.g. /mcp");
+		}
+	}
+
+	private static void validateAbsolute(String name, URI uri, HttpsPolicy https) {
+		if (uri == null) {
+			return;
+		}
+		String scheme = uri.getScheme();
+		if (!uri.isAbsolute() || uri.getHost() == null || uri.getFragment() != null
+				|| !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
+			throw invalid(name, uri, "Use an absolute http(s) URI with a host and no fragment");
+		}
+		if (https != null && !https.permits(uri)) {
+			throw invalid(name, uri, "Use https; plain http is allowed for loopback hosts only, unless you set "
+					+ PREFIX + "allow-insecure-http=true");
+		}
+	}
+
+	private static void validateKeySource(McpOAuthServerProperties properties) {
+		int sources = count(properties.getJwkSetUri(), properties.getPublicKeyLocation(), properties.getHmacSecret());
+		if (sources > 1) {
+			throw invalid("jwk-set-uri", properties.getJwkSetUri(), "Set only one of " + PREFIX + "jwk-set-uri, "
+					+ PREFIX + "public-key-location and " + PREFIX + "hmac-secret");
+		}
+		if (sources == 0 && properties.getIssuerUri() == null) {
+			throw invalid("issuer-uri", null, "No key source to verify access tokens: set " + PREFIX
+					+ "issuer-uri (keys are discovered from it), " + PREFIX + "jwk-set-uri, " + PREFIX
+					+ "public-key-location or " + PREFIX + "hmac-secret");
+		}
+		if (properties.getPublicKeyLocation() != null && !properties.getPublicKeyLocation().exists()) {
+			throw invalid("public-key-location", properties.getPublicKeyLocation(),
+					"The file does not exist; point it at a PEM public key or certificate");
+		}
+	}
+
+	private static void validateAlgorithms(McpOAuthServerProperties properties) {
+		if (properties.getJwsAlgorithms().isEmpty()) {
+			throw invalid("jws-algorithms", "[]", "List at least one algorithm, e.g. RS256");
+		}
+		boolean hmac = false;
+		boolean asymmetric = false;
+		for (JWSAlgorithm algorithm : AccessTokenDecoders.algorithms(properties)) {
+			if (JWSAlgorithm.Family.HMAC_SHA.contains(algorithm)) {
+				hmac = true;
+			}
+			else if (JWSAlgorithm.Family.SIGNATURE.contains(algorithm)) {
+				asymmetric = true;
+			}
+			else {
+				throw invalid("jws-algorithms", algorithm.getName(),
+						"Not a supported JWS algorithm; use e.g. RS256, PS256, ES256 (or HS256 with hmac-secret)");
+			}
+		}
+		String secret = properties.getHmacSecret();
+		if (hmac && asymmetric) {
+			throw invalid("jws-algorithms", properties.getJwsAlgorithms(),
+					"Do not mix HMAC (HS*) and asymmetric algorithms: that allows algorithm confusion");
+		}
+		if (hmac && secret == null) {
+			throw invalid("hmac-secret", null,
+					"HMAC algorithms need a shared secret: set " + PREFIX + "hmac-secret (32 bytes or more)");
+		}
+		if (secret != null && !hmac) {
+			throw invalid("jws-algorithms", properties.getJwsAlgorithms(), PREFIX
+					+ "hmac-secret is set, so list only HMAC algorithms, e.g. " + PREFIX + "jws-algorithms=HS256");
+		}
+		if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < MIN_HMAC_SECRET_BYTES) {
+			throw invalid("hmac-secret", "<hidden>", "The secret must be at least " + MIN_HMAC_SECRET_BYTES
+					+ " bytes long");
+		}
+	}
+
+	private static void validateScopes(String name, List<String> scopes) {
+		for (String scope : scopes) {
+			if (scope == null || !SCOPE_TOKEN.matcher(scope).matches()) {
+				throw invalid(name, scope, "A scope is one token of printable ASCII without spaces, '\"' or '\\'");
+			}
+		}
+	}
+
+	private static int count(Object... values) {
+		int count = 0;
+		for (Object value : values) {
+			if (value != null) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	private static InvalidConfigurationPropertyValueException invalid(String name, Object value, String reason) {
+		return new InvalidConfigurationPropertyValueException(PREFIX + name, value, reason);
+	}
+
+}

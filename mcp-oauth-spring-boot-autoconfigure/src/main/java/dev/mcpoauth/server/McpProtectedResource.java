@@ -1,0 +1,81 @@
+package dev.mcpoauth.server;
+
+import java.net.URI;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Identity of the protected MCP endpoint: its RFC 9728 resource identifier and the URL of its Protected Resource
+ * Metadata. When no resource identifier is configured both are derived from the request (origin, context path and
+ * endpoint path), so they follow {@code server.forward-headers-strategy}.
+ */
+public final class McpProtectedResource {
+
+	/** The RFC 9728 well-known path prefix. */
+	public static final String WELL_KNOWN_PATH = "/.well-known/oauth-protected-resource";
+
+	private final URI configuredResource;
+
+	private final String endpoint;
+
+	/**
+	 * @param configuredResource the configured resource identifier, or {@code null} to derive it per request
+	 * @param endpoint the endpoint path relative to the context path
+	 */
+	public McpProtectedResource(URI configuredResource, String endpoint) {
+		this.configuredResource = configuredResource;
+		this.endpoint = endpoint;
+	}
+
+	/**
+	 * @return the endpoint path relative to the context path, e.g. {@code /mcp}
+	 */
+	public String endpoint() {
+		return this.endpoint;
+	}
+
+	/**
+	 * @return the path-suffixed metadata path relative to the context path, e.g.
+	 * {@code /.well-known/oauth-protected-resource/mcp}
+	 */
+	public String metadataPath() {
+		return WELL_KNOWN_PATH + this.endpoint;
+	}
+
+	/**
+	 * @return whether the resource identifier is configured rather than derived per request
+	 */
+	public boolean isConfigured() {
+		return this.configuredResource != null;
+	}
+
+	/**
+	 * The resource identifier for a request.
+	 * @param request the current request
+	 * @return the configured identifier, or origin + context path + endpoint
+	 */
+	public String resource(HttpServletRequest request) {
+		if (this.configuredResource != null) {
+			return this.configuredResource.toString();
+		}
+		return ServletUriComponentsBuilder.fromContextPath(request).path(this.endpoint).build().toUriString();
+	}
+
+	/**
+	 * The URL of the path-suffixed metadata document, as named in {@code resource_metadata}.
+	 * @param request the current request
+	 * @return the origin of the resource identifier + context path + metadata path
+	 */
+	public String metadataUrl(HttpServletRequest request) {
+		return UriComponentsBuilder.fromUriString(resource(request))
+			.replacePath(request.getContextPath() + metadataPath())
+			.replaceQuery(null)
+			.fragment(null)
+			.build()
+			.toUriString();
+	}
+
+}

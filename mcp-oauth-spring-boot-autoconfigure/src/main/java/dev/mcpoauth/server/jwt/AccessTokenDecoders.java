@@ -1,0 +1,114 @@
+package dev.mcpoauth.server.jwt;
+
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.ResourceRetriever;
+
+import dev.mcpoauth.discovery.AuthorizationServerMetadataDiscovery;
+import dev.mcpoauth.discovery.HttpsPolicy;
+import dev.mcpoauth.server.McpOAuthServerProperties;
+
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+
+/**
+ * Builds the access-token {@link JwtDecoder} from {@link McpOAuthServerProperties}: a Spring Security
+ * {@link NimbusJwtDecoder} over one key source, restricted to the configured algorithms, with
+ * {@link AccessTokenValidators}. Nothing is fetched here: remote keys and discovery are resolved on first use.
+ * Expects properties already checked by {@code McpOAuthServerPropertiesValidator}.
+ */
+public final class AccessTokenDecoders {
+
+	private static final int JWK_SET_SIZE_LIMIT = 512 * 1024;
+
+	private AccessTokenDecoders() {
+	}
+
+	/**
+	 * Build the decoder.
+	 * @param properties the server properties
+	 * @param inProcessKeys the key source of an authorization server running in this application whose issuer is
+	 * the configured issuer, or {@code null}
+	 * @return the decoder
+	 */
+	public static JwtDecoder create(McpOAuthServerProperties properties, JWKSource<SecurityContext> inProcessKeys) {
+		JWKSource<SecurityContext> keys = keySource(properties);
+		if (inProcessKeys != null) {
+			keys = new InProcessFirstJwkSource(inProcessKeys, keys);
+		}
+		Set<JWSAlgorithm> algorithms = algorithms(properties);
+		JWKSource<SecurityContext> source = keys;
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(source)
+			.jwtProcessorCustomizer((processor) -> processor
+				.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, source)))
+			.build();
+		decoder.setJwtValidator(AccessTokenValidators.create(properties.getIssuerUri(), properties.getClockSkew()));
+		return decoder;
+	}
+
+	/**
+	 * The configured algorithms.
+	 * @param properties the server properties
+	 * @return the parsed algorithms
+	 */
+	public static Set<JWSAlgorithm> algorithms(McpOAuthServerProperties properties) {
+		Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
+		properties.getJwsAlgorithms().forEach((name) -> algorithms.add(JWSAlgorithm.parse(name.trim())));
+		return algorithms;
+	}
+
+	private static JWKSource<SecurityContext> keySource(McpOAuthServerProperties properties) {
+		if (properties.getHmacSecret() != null) {
+			byte[] secret = properties.getHmacSecret().getBytes(StandardCharsets.UTF_8);
+			return new ImmutableJWKSet<>(new JWKSet(new OctetSequenceKey.Builder(secret).build()));
+		}
+		if (properties.getPublicKeyLocation() != null) {
+			return new ImmutableJWKSet<>(new JWKSet(PemVerificationKeys.read(properties.getPublicKeyLocation())));
+		}
+		McpOAuthServerProperties.Jwks jwks = properties.getJwks();
+		ResourceRetriever retriever = new DefaultResourceRetriever((int) jwks.getConnectTimeout().toMillis(),
+				(int) jwks.getReadTimeout().toMillis(), JWK_SET_SIZE_LIMIT, false);
+		HttpsPolicy https = new HttpsPolicy(properties.isAllowInsecureHttp());
+		if (properties.getJwkSetUri() != null) {
+			return remote(properties.getJwkSetUri(), retriever, jwks, https);
+		}
+		return new IssuerDiscoveryJwkSource(properties.getIssuerUri(),
+				new AuthorizationServerMetadataDiscovery(retriever),
+				(jwksUri) -> remote(jwksUri, retriever, jwks, https), jwks.getRefreshCooldown(), Clock.systemUTC());
+	}
+
+	private static JWKSource<SecurityContext> remote(URI jwkSetUri, ResourceRetriever retriever,
+			McpOAuthServerProperties.Jwks jwks, HttpsPolicy https) {
+		if (!https.permits(jwkSetUri)) {
+			throw new IllegalStateException("The JWK Set URI " + jwkSetUri
+					+ " must use https (http is allowed for loopback hosts, or with mcp.oauth.server.allow-insecure-http=true)");
+		}
+		try {
+			return JWKSourceBuilder.<SecurityContext>create(jwkSetUri.toURL(), retriever)
+				.cache(jwks.getCacheTtl().toMillis(), jwks.getReadTimeout().toMillis())
+				.rateLimited(jwks.getRefreshCooldown().toMillis())
+				.retrying(false)
+				.outageTolerant(false)
+				.refreshAheadCache(false)
+				.build();
+		}
+		catch (MalformedURLException ex) {
+			throw new IllegalStateException("The JWK Set URI " + jwkSetUri + " is not a URL", ex);
+		}
+	}
+
+}

@@ -1,0 +1,96 @@
+package dev.mcpoauth.server.metadata;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.mcpoauth.server.McpProtectedResource;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.server.resource.OAuth2ProtectedResourceMetadata;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Serves the RFC 9728 Protected Resource Metadata of the MCP endpoint at the path-suffixed well-known URI
+ * ({@code /.well-known/oauth-protected-resource/mcp}) and at the root well-known URI, both relative to the context
+ * path. The document is built with Spring Security's {@link OAuth2ProtectedResourceMetadata}; this filter exists
+ * because Spring Security's {@code OAuth2ProtectedResourceMetadataFilter} derives {@code resource} from the
+ * metadata URL (the root URL gives a resource without the endpoint path), cannot see the request in its customizer,
+ * and claims {@code tls_client_certificate_bound_access_tokens=true}. Other paths under the well-known prefix
+ * answer 404.
+ */
+public final class ProtectedResourceMetadataFilter extends OncePerRequestFilter {
+
+	private static final String CACHE_CONTROL = "public, max-age=3600";
+
+	private final McpProtectedResource resource;
+
+	private final ProtectedResourceMetadataCustomizer customizer;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	/**
+	 * @param resource the protected resource
+	 * @param customizer fills in the fields besides {@code resource}
+	 */
+	public ProtectedResourceMetadataFilter(McpProtectedResource resource,
+			ProtectedResourceMetadataCustomizer customizer) {
+		this.resource = resource;
+		this.customizer = customizer;
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return !pathWithinApplication(request).startsWith(McpProtectedResource.WELL_KNOWN_PATH);
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain filterChain)
+			throws ServletException, IOException {
+		String path = pathWithinApplication(request);
+		if (!path.equals(this.resource.metadataPath()) && !path.equals(McpProtectedResource.WELL_KNOWN_PATH)) {
+			response.sendError(HttpServletResponse.SC_NOT_FOUND);
+			return;
+		}
+		String method = request.getMethod();
+		if (!HttpMethod.GET.matches(method) && !HttpMethod.HEAD.matches(method)) {
+			response.setHeader(HttpHeaders.ALLOW, "GET, HEAD, OPTIONS");
+			response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+			return;
+		}
+		OAuth2ProtectedResourceMetadata.Builder builder = OAuth2ProtectedResourceMetadata.builder()
+			.resource(this.resource.resource(request));
+		this.customizer.customize(builder);
+		Map<String, Object> claims = builder.build().getClaims();
+		byte[] body = this.json.writeValueAsBytes(claims);
+		response.setStatus(HttpServletResponse.SC_OK);
+		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+		response.setHeader(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
+		response.setContentLength(body.length);
+		if (HttpMethod.GET.matches(method)) {
+			response.getOutputStream().write(body);
+		}
+	}
+
+	/**
+	 * The paths this filter answers, relative to the context path.
+	 * @param resource the protected resource
+	 * @return the path-suffixed and the root metadata path
+	 */
+	public static List<String> paths(McpProtectedResource resource) {
+		return List.of(resource.metadataPath(), McpProtectedResource.WELL_KNOWN_PATH);
+	}
+
+	private static String pathWithinApplication(HttpServletRequest request) {
+		return request.getRequestURI().substring(request.getContextPath().length());
+	}
+
+}

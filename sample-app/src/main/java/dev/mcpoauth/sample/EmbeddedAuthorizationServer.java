@@ -1,0 +1,32 @@
+package dev.mcpoauth.sample;
+
+import java.util.List;
+
+import dev.mcpoauth.server.McpOAuthServerProperties;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+
+/**
+ * The sample's own authorization server (Spring Authorization Server, configured under
+ * {@code spring.security.oauth2.authorizationserver.*}). Its access tokens are audience-bound to the MCP endpoint
+ * (RFC 8707), so the starter accepts them; they are verified in-process, against the same key set.
+ */
+@Configuration(proxyBeanMethods = false)
+@Profile("!external-idp")
+class EmbeddedAuthorizationServer {
+
+	@Bean
+	OAuth2TokenCustomizer<JwtEncodingContext> mcpAudience(McpOAuthServerProperties mcp) {
+		return (context) -> {
+			if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+				context.getClaims().audience(List.of(mcp.getResource().toString()));
+			}
+		};
+	}
+
+}
