@@ -25,7 +25,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * because Spring Security's {@code OAuth2ProtectedResourceMetadataFilter} derives {@code resource} from the
  * metadata URL (the root URL gives a resource without the endpoint path), cannot see the request in its customizer,
  * and claims {@code tls_client_certificate_bound_access_tokens=true}. Other paths under the well-known prefix
- * answer 404.
+ * answer 404. Errors are answered directly, never through the servlet error page, which other security chains
+ * of the application may guard.
  */
 public final class ProtectedResourceMetadataFilter extends OncePerRequestFilter {
 
@@ -57,13 +58,13 @@ public final class ProtectedResourceMetadataFilter extends OncePerRequestFilter 
 			throws ServletException, IOException {
 		String path = pathWithinApplication(request);
 		if (!path.equals(this.resource.metadataPath()) && !path.equals(McpProtectedResource.WELL_KNOWN_PATH)) {
-			response.sendError(HttpServletResponse.SC_NOT_FOUND);
+			response.setStatus(HttpServletResponse.SC_NOT_FOUND);
 			return;
 		}
 		String method = request.getMethod();
 		if (!HttpMethod.GET.matches(method) && !HttpMethod.HEAD.matches(method)) {
 			response.setHeader(HttpHeaders.ALLOW, "GET, HEAD, OPTIONS");
-			response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+			response.setStatus(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
 			return;
 		}
 		OAuth2ProtectedResourceMetadata.Builder builder = OAuth2ProtectedResourceMetadata.builder()

@@ -73,7 +73,7 @@ public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		byte[] body = readBody(request);
 		if (body == null) {
-			response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+			response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
 			return;
 		}
 		JsonNode message;
@@ -81,7 +81,7 @@ public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 			message = this.json.readTree(body);
 		}
 		catch (JacksonException ex) {
-			response.sendError(HttpServletResponse.SC_BAD_REQUEST);
+			response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
 			return;
 		}
 		List<String> missing = requiredScopesOfCalls(message);
