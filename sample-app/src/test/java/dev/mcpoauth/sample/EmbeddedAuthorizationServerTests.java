@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import com.nimbusds.jose.JOSEObjectType;
+import dev.mcpoauth.testidp.TestKeys;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
@@ -208,10 +209,10 @@ class EmbeddedAuthorizationServerTests {
 				rejected("alg none", (t) -> TOKENS.unsigned(), "malformed"),
 				rejected("HS256 signed with the RSA public key", (t) -> TOKENS.hmacWithPublicKey(t.serverKey),
 						"malformed"),
-				rejected("unknown kid from another key", (t) -> TOKENS.sign(TestTokens.newRsaKey(), (c) -> {
+				rejected("unknown kid from another key", (t) -> TOKENS.sign(TestKeys.rsa(), (c) -> {
 				}), "malformed"),
 				rejected("other key with the server's kid",
-						(t) -> TOKENS.sign(new RSAKey.Builder(TestTokens.newRsaKey()).keyID(t.serverKey.getKeyID())
+						(t) -> TOKENS.sign(new RSAKey.Builder(TestKeys.rsa()).keyID(t.serverKey.getKeyID())
 							.build(), (c) -> {
 							}),
 						"malformed"),

@@ -2,7 +2,6 @@ package dev.mcpoauth.sample;
 
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -13,12 +12,9 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -36,24 +32,6 @@ final class TestTokens {
 	TestTokens(String issuer, String audience) {
 		this.issuer = issuer;
 		this.audience = audience;
-	}
-
-	static RSAKey newRsaKey() {
-		try {
-			return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	static ECKey newEcKey() {
-		try {
-			return new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/** Claims of a token that should be accepted, with the endpoint's scope. */
@@ -114,10 +92,6 @@ final class TestTokens {
 	static String tampered(String token) {
 		char last = token.charAt(token.length() - 5);
 		return token.substring(0, token.length() - 5) + ((last == 'A') ? 'B' : 'A') + token.substring(token.length() - 4);
-	}
-
-	static List<String> audiences(String... values) {
-		return List.of(values);
 	}
 
 }
