@@ -8,11 +8,13 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
@@ -22,6 +24,7 @@ import dev.mcpoauth.discovery.AuthorizationServerMetadataDiscovery;
 import dev.mcpoauth.discovery.HttpsPolicy;
 import dev.mcpoauth.server.McpOAuthServerProperties;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
@@ -46,15 +49,21 @@ public final class AccessTokenDecoders {
 	 * @return the decoder
 	 */
 	public static JwtDecoder create(McpOAuthServerProperties properties, JWKSource<SecurityContext> inProcessKeys) {
-		JWKSource<SecurityContext> keys = keySource(properties);
-		if (inProcessKeys != null) {
-			keys = new InProcessFirstJwkSource(inProcessKeys, keys);
-		}
 		Set<JWSAlgorithm> algorithms = algorithms(properties);
-		JWKSource<SecurityContext> source = keys;
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(source)
-			.jwtProcessorCustomizer((processor) -> processor
-				.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, source)))
+		JWK staticKey = staticKey(properties);
+		JWSKeySelector<SecurityContext> keySelector;
+		JWKSource<SecurityContext> keys;
+		if (staticKey != null) {
+			keys = new ImmutableJWKSet<>(new JWKSet(staticKey));
+			keySelector = new StaticKeySelector(staticKey, algorithms);
+		}
+		else {
+			keys = (inProcessKeys != null) ? new InProcessFirstJwkSource(inProcessKeys, remoteKeys(properties))
+					: remoteKeys(properties);
+			keySelector = new JWSVerificationKeySelector<>(algorithms, keys);
+		}
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys)
+			.jwtProcessorCustomizer((processor) -> processor.setJWSKeySelector(keySelector))
 			.build();
 		decoder.setJwtValidator(AccessTokenValidators.create(properties.getIssuerUri(), properties.getClockSkew()));
 		return decoder;
@@ -71,14 +80,25 @@ public final class AccessTokenDecoders {
 		return algorithms;
 	}
 
-	private static JWKSource<SecurityContext> keySource(McpOAuthServerProperties properties) {
+	/** The HMAC secret or the PEM public key, or {@code null} when keys come from a JWK Set. */
+	private static JWK staticKey(McpOAuthServerProperties properties) {
 		if (properties.getHmacSecret() != null) {
-			byte[] secret = properties.getHmacSecret().getBytes(StandardCharsets.UTF_8);
-			return new ImmutableJWKSet<>(new JWKSet(new OctetSequenceKey.Builder(secret).build()));
+			return new OctetSequenceKey.Builder(properties.getHmacSecret().getBytes(StandardCharsets.UTF_8)).build();
 		}
 		if (properties.getPublicKeyLocation() != null) {
-			return new ImmutableJWKSet<>(new JWKSet(PemVerificationKeys.read(properties.getPublicKeyLocation())));
+			try {
+				return PemVerificationKeys.read(properties.getPublicKeyLocation());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException("mcp.oauth.server.public-key-location",
+						properties.getPublicKeyLocation(), "The file " + ex.getMessage()
+								+ "; use a PEM 'PUBLIC KEY' (RSA or EC) or 'CERTIFICATE'");
+			}
 		}
+		return null;
+	}
+
+	private static JWKSource<SecurityContext> remoteKeys(McpOAuthServerProperties properties) {
 		McpOAuthServerProperties.Jwks jwks = properties.getJwks();
 		ResourceRetriever retriever = new DefaultResourceRetriever((int) jwks.getConnectTimeout().toMillis(),
 				(int) jwks.getReadTimeout().toMillis(), JWK_SET_SIZE_LIMIT, false);
@@ -99,7 +119,7 @@ public final class AccessTokenDecoders {
 		}
 		try {
 			return JWKSourceBuilder.<SecurityContext>create(jwkSetUri.toURL(), retriever)
-				.cache(jwks.getCacheTtl().toMillis(), jwks.getReadTimeout().toMillis())
+				.cache(jwks.getCacheTtl().toMillis(), jwks.getConnectTimeout().plus(jwks.getReadTimeout()).toMillis())
 				.rateLimited(jwks.getRefreshCooldown().toMillis())
 				.retrying(false)
 				.outageTolerant(false)

@@ -1,0 +1,282 @@
+package dev.mcpoauth.server;
+
+import java.util.List;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import dev.mcpoauth.Jwts;
+import dev.mcpoauth.server.metadata.ProtectedResourceMetadataCustomizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class McpOAuthServerAutoConfigurationTests {
+
+	private static final String ISSUER = "mcp.oauth.server.issuer-uri=https://idp.example";
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,
+				UserDetailsServiceAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
+				McpOAuthServerAutoConfiguration.class));
+
+	@Test
+	void leavesAnApplicationWithoutServerConfigurationAlone() {
+		this.runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(McpProtectedResource.class);
+			assertThat(context).doesNotHaveBean(McpOAuthServerAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN);
+			assertThat(context).hasBean("defaultSecurityFilterChain");
+		});
+	}
+
+	@Test
+	void protectsTheEndpointOnceAnIssuerIsConfigured() {
+		this.runner.withPropertyValues(ISSUER).run((context) -> {
+			assertThat(context).hasSingleBean(McpProtectedResource.class);
+			assertThat(context).hasBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN);
+			assertThat(context).hasBean(McpOAuthServerAutoConfiguration.ENTRY_POINT_BEAN);
+			assertThat(context).hasBean(McpOAuthServerAutoConfiguration.ACCESS_DENIED_HANDLER_BEAN);
+			assertThat(context).hasBean(McpOAuthServerAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN);
+			assertThat(context.getBean(McpProtectedResource.class).metadataPath())
+				.isEqualTo("/.well-known/oauth-protected-resource/mcp");
+		});
+	}
+
+	@Test
+	void keepsSpringBootsDefaultChainForTheRestOfTheApplication() {
+		this.runner.withPropertyValues(ISSUER)
+			.run((context) -> assertThat(context.getBeansOfType(SecurityFilterChain.class)).containsOnlyKeys(
+					McpOAuthServerAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN, "defaultSecurityFilterChain"));
+	}
+
+	@Test
+	void keepsTheApplicationsOwnChain() {
+		this.runner.withPropertyValues(ISSUER)
+			.withUserConfiguration(UserChainConfiguration.class)
+			.run((context) -> assertThat(context.getBeansOfType(SecurityFilterChain.class))
+				.containsOnlyKeys(McpOAuthServerAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN, "userChain"));
+	}
+
+	@Test
+	void canBeSwitchedOff() {
+		this.runner.withPropertyValues(ISSUER, "mcp.oauth.server.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(McpProtectedResource.class);
+			assertThat(context).doesNotHaveBean(McpOAuthServerAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN);
+		});
+	}
+
+	@Test
+	void backsOffOutsideServletApplications() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(McpOAuthServerAutoConfiguration.class))
+			.withPropertyValues(ISSUER)
+			.run((context) -> assertThat(context).doesNotHaveBean(McpProtectedResource.class));
+	}
+
+	@Test
+	void backsOffWithoutSpringSecurityOAuth2ResourceServer() {
+		this.runner.withPropertyValues(ISSUER)
+			.withClassLoader(new FilteredClassLoader("org.springframework.security.oauth2.server.resource"))
+			.run((context) -> assertThat(context).doesNotHaveBean(McpProtectedResource.class));
+	}
+
+	@Test
+	void everyBeanCanBeReplacedByTheUsersOwn() {
+		this.runner.withPropertyValues(ISSUER).withUserConfiguration(ReplacementConfiguration.class).run((context) -> {
+			assertThat(context.getBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN))
+				.isSameAs(ReplacementConfiguration.DECODER);
+			assertThat(context.getBean(McpOAuthServerAutoConfiguration.ENTRY_POINT_BEAN))
+				.isSameAs(ReplacementConfiguration.ENTRY_POINT);
+			assertThat(context.getBean(McpOAuthServerAutoConfiguration.ACCESS_DENIED_HANDLER_BEAN))
+				.isSameAs(ReplacementConfiguration.ACCESS_DENIED);
+			assertThat(context.getBean(McpProtectedResource.class)).isSameAs(ReplacementConfiguration.RESOURCE);
+		});
+	}
+
+	@Test
+	void theChainCanBeReplacedByName() {
+		this.runner.withPropertyValues(ISSUER).withUserConfiguration(ReplacementChainConfiguration.class)
+			.run((context) -> assertThat(context.getBean(McpOAuthServerAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN))
+				.isSameAs(context.getBean(ReplacementChainConfiguration.class).chain));
+	}
+
+	@Test
+	void anotherJwtDecoderOfTheApplicationStaysTheOneInjectedByType() {
+		JwtDecoder applicationDecoder = (token) -> {
+			throw new JwtException("application decoder");
+		};
+		this.runner.withPropertyValues(ISSUER).withBean("jwtDecoder", JwtDecoder.class, () -> applicationDecoder)
+			.run((context) -> {
+				assertThat(context.getBean(JwtDecoder.class)).isSameAs(applicationDecoder);
+				assertThat(context.getBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN))
+					.isNotSameAs(applicationDecoder);
+			});
+	}
+
+	@Test
+	void metadataCustomizersAreCollected() {
+		this.runner.withPropertyValues(ISSUER)
+			.withBean(ProtectedResourceMetadataCustomizer.class, () -> (metadata) -> metadata.claim("x", "y"))
+			.run((context) -> assertThat(context).hasSingleBean(ProtectedResourceMetadataCustomizer.class));
+	}
+
+	@Test
+	void verifiesTokensOfTheInProcessAuthorizationServerWithItsKeys() {
+		RSAKey key = Jwts.rsa();
+		this.runner.withPropertyValues("mcp.oauth.server.issuer-uri=http://localhost:1")
+			.withBean(AuthorizationServerSettings.class,
+					() -> AuthorizationServerSettings.builder().issuer("http://localhost:1").build())
+			.withBean(JWKSource.class, () -> new ImmutableJWKSet<SecurityContext>(new JWKSet(key)))
+			.run((context) -> {
+				JwtDecoder decoder = context.getBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN,
+						JwtDecoder.class);
+				assertThat(decoder.decode(Jwts.sign(key, "http://localhost:1", "aud")).getSubject()).isEqualTo("user");
+			});
+	}
+
+	@Test
+	void ignoresInProcessKeysOfAnotherIssuer() {
+		RSAKey key = Jwts.rsa();
+		this.runner.withPropertyValues("mcp.oauth.server.issuer-uri=http://localhost:1")
+			.withBean(AuthorizationServerSettings.class,
+					() -> AuthorizationServerSettings.builder().issuer("http://localhost:2").build())
+			.withBean(JWKSource.class, () -> new ImmutableJWKSet<SecurityContext>(new JWKSet(key)))
+			.run((context) -> {
+				JwtDecoder decoder = context.getBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN,
+						JwtDecoder.class);
+				assertThatExceptionOfType(JwtException.class)
+					.isThrownBy(() -> decoder.decode(Jwts.sign(key, "http://localhost:1", "aud")));
+			});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			no key source at all            | mcp.oauth.server.enabled=true                                                                     | mcp.oauth.server.issuer-uri          | No key source
+			relative issuer                 | mcp.oauth.server.issuer-uri=/realms/x                                                             | mcp.oauth.server.issuer-uri          | absolute
+			plain http issuer on a network  | mcp.oauth.server.issuer-uri=http://idp.example                                                    | mcp.oauth.server.issuer-uri          | allow-insecure-http
+			JWK Set URI without a host      | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.jwk-set-uri=https:/keys          | mcp.oauth.server.jwk-set-uri         | absolute
+			two key sources                 | mcp.oauth.server.jwk-set-uri=https://idp.example/k,mcp.oauth.server.hmac-secret=0123456789abcdef0123456789abcdef | mcp.oauth.server.jwk-set-uri | Set only one
+			HS256 without a secret          | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.jws-algorithms=HS256             | mcp.oauth.server.hmac-secret         | shared secret
+			short HMAC secret               | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.jws-algorithms=HS256,mcp.oauth.server.hmac-secret=short | mcp.oauth.server.hmac-secret | at least 32 bytes
+			HMAC mixed with RSA             | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.jws-algorithms=HS256;RS256       | mcp.oauth.server.jws-algorithms      | algorithm confusion
+			secret with RSA algorithms      | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.hmac-secret=0123456789abcdef0123456789abcdef | mcp.oauth.server.jws-algorithms | list only HMAC
+			alg none                        | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.jws-algorithms=none              | mcp.oauth.server.jws-algorithms      | Not a supported JWS algorithm
+			unknown algorithm               | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.jws-algorithms=XY999             | mcp.oauth.server.jws-algorithms      | Not a supported JWS algorithm
+			no authorization server         | mcp.oauth.server.jwk-set-uri=https://idp.example/keys                                             | mcp.oauth.server.authorization-servers | at least one authorization server
+			endpoint with wildcard          | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.endpoint=/mcp/**                 | mcp.oauth.server.endpoint            | plain path
+			endpoint without slash          | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.endpoint=mcp                     | mcp.oauth.server.endpoint            | plain path
+			resource with fragment          | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.resource=https://h/mcp#x         | mcp.oauth.server.resource            | no fragment
+			scope with a quote              | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.required-scopes=a"b              | mcp.oauth.server.required-scopes     | scope is one token
+			tool scope with a space         | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.tool-scopes.t=a b                | mcp.oauth.server.tool-scopes.t       | scope is one token
+			missing public key file         | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.public-key-location=classpath:nope.pem | mcp.oauth.server.public-key-location | does not exist
+			negative clock skew             | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.clock-skew=-1s                   | mcp.oauth.server.clock-skew          | zero or more
+			""")
+	void badConfigurationFailsAtStartupNamingThePropertyAndTheFix(String name, String properties, String property,
+			String fix) {
+		this.runner.withPropertyValues(properties.replace(';', ',').split(",(?=mcp\\.)")).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining(property)
+				.hasMessageContaining(fix);
+		});
+	}
+
+	@Test
+	void theHmacSecretNeverAppearsInAStartupError() {
+		this.runner
+			.withPropertyValues(ISSUER, "mcp.oauth.server.jws-algorithms=HS256", "mcp.oauth.server.hmac-secret=s3cr3t")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause().message().doesNotContain("s3cr3t"));
+	}
+
+	@Test
+	void plainHttpOnANetworkIsAllowedWhenTheUserOptsIn() {
+		this.runner
+			.withPropertyValues("mcp.oauth.server.issuer-uri=http://keycloak:8080/realms/x",
+					"mcp.oauth.server.allow-insecure-http=true")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(McpProtectedResource.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserChainConfiguration {
+
+		@Bean
+		SecurityFilterChain userChain(HttpSecurity http) throws Exception {
+			return http.securityMatcher("/app/**").authorizeHttpRequests((a) -> a.anyRequest().permitAll()).build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ReplacementConfiguration {
+
+		static final JwtDecoder DECODER = (token) -> {
+			throw new JwtException("user decoder");
+		};
+
+		static final AuthenticationEntryPoint ENTRY_POINT = (request, response, ex) -> response.setStatus(418);
+
+		static final AccessDeniedHandler ACCESS_DENIED = (request, response, ex) -> response.setStatus(418);
+
+		static final McpProtectedResource RESOURCE = new McpProtectedResource(null, "/custom");
+
+		@Bean
+		JwtDecoder mcpOAuthJwtDecoder() {
+			return DECODER;
+		}
+
+		@Bean
+		AuthenticationEntryPoint mcpOAuthAuthenticationEntryPoint() {
+			return ENTRY_POINT;
+		}
+
+		@Bean
+		AccessDeniedHandler mcpOAuthAccessDeniedHandler() {
+			return ACCESS_DENIED;
+		}
+
+		@Bean
+		McpProtectedResource userResource() {
+			return RESOURCE;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ReplacementChainConfiguration {
+
+		SecurityFilterChain chain;
+
+		@Bean
+		SecurityFilterChain mcpOAuthSecurityFilterChain(HttpSecurity http) throws Exception {
+			this.chain = http.securityMatcher("/mcp/**").authorizeHttpRequests((a) -> a.anyRequest().denyAll()).build();
+			return this.chain;
+		}
+
+	}
+
+}

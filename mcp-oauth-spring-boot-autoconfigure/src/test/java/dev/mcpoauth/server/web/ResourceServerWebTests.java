@@ -1,0 +1,191 @@
+package dev.mcpoauth.server.web;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.mcpoauth.Jwts;
+import dev.mcpoauth.StubHttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The starter in a running servlet application, over real HTTP on loopback.
+ */
+class ResourceServerWebTests {
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final StubHttpServer idp = new StubHttpServer();
+
+	private final RSAKey key = Jwts.rsa();
+
+	@TempDir
+	Path temp;
+
+	@AfterEach
+	void stop() {
+		this.idp.close();
+	}
+
+	private String[] jwks(String... more) {
+		this.idp.serve("/jwks", Jwts.jwks(this.key.toPublicJWK()));
+		String[] base = { "mcp.oauth.server.issuer-uri=" + this.idp.url(),
+				"mcp.oauth.server.jwk-set-uri=" + this.idp.url() + "/jwks" };
+		String[] all = new String[base.length + more.length];
+		System.arraycopy(base, 0, all, 0, base.length);
+		System.arraycopy(more, 0, all, base.length, more.length);
+		return all;
+	}
+
+	private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+		return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static HttpResponse<String> post(String url, String token, String body) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		return send(request);
+	}
+
+	@Test
+	void derivesResourceMetadataAndAudienceFromTheRequestUnderAContextPath() throws Exception {
+		try (WebTestApplication.Running app = WebTestApplication.start(jwks("server.servlet.context-path=/api"))) {
+			String resource = app.url() + "/api/mcp";
+			String metadataUrl = app.url() + "/api/.well-known/oauth-protected-resource/mcp";
+			HttpResponse<String> challenge = post(resource, null, "{}");
+			assertThat(challenge.statusCode()).isEqualTo(401);
+			assertThat(challenge.headers().firstValue("WWW-Authenticate"))
+				.hasValue("Bearer resource_metadata=\"" + metadataUrl + "\"");
+			HttpResponse<String> metadata = send(HttpRequest.newBuilder(URI.create(metadataUrl)));
+			assertThat(metadata.body()).contains("\"resource\":\"" + resource + "\"").contains("\"x_customized\":true");
+			assertThat(send(HttpRequest.newBuilder(URI.create(app.url() + "/api/.well-known/oauth-protected-resource")))
+				.body()).contains("\"resource\":\"" + resource + "\"");
+			assertThat(post(resource, Jwts.sign(this.key, this.idp.url(), resource), "{}").body()).isEqualTo("ok:{}");
+			HttpResponse<String> otherAudience = post(resource, Jwts.sign(this.key, this.idp.url(), app.url() + "/mcp"),
+					"{}");
+			assertThat(otherAudience.statusCode()).isEqualTo(401);
+		}
+	}
+
+	@Test
+	void honoursForwardedHeaders() throws Exception {
+		try (WebTestApplication.Running app = WebTestApplication.start(jwks("server.forward-headers-strategy=framework"))) {
+			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.url() + "/mcp"))
+				.header("X-Forwarded-Proto", "https")
+				.header("X-Forwarded-Host", "mcp.example")
+				.POST(HttpRequest.BodyPublishers.ofString("{}"));
+			assertThat(send(request).headers().firstValue("WWW-Authenticate")).hasValue(
+					"Bearer resource_metadata=\"https://mcp.example/.well-known/oauth-protected-resource/mcp\"");
+			HttpResponse<String> metadata = send(
+					HttpRequest.newBuilder(URI.create(app.url() + "/.well-known/oauth-protected-resource/mcp"))
+						.header("X-Forwarded-Proto", "https")
+						.header("X-Forwarded-Host", "mcp.example"));
+			assertThat(metadata.body()).contains("\"resource\":\"https://mcp.example/mcp\"");
+		}
+	}
+
+	@Test
+	void configuredResourceIsUsedWhateverTheHostHeaderSays() throws Exception {
+		try (WebTestApplication.Running app = WebTestApplication
+			.start(jwks("mcp.oauth.server.resource=https://mcp.example/mcp"))) {
+			HttpResponse<String> challenge = post(app.url() + "/mcp", null, "{}");
+			assertThat(challenge.headers().firstValue("WWW-Authenticate")).hasValue(
+					"Bearer resource_metadata=\"https://mcp.example/.well-known/oauth-protected-resource/mcp\"");
+			assertThat(post(app.url() + "/mcp", Jwts.sign(this.key, this.idp.url(), app.url() + "/mcp"), "{}")
+				.statusCode()).as("audience of the request's own URL is not enough").isEqualTo(401);
+			assertThat(post(app.url() + "/mcp", Jwts.sign(this.key, this.idp.url(), "https://mcp.example/mcp"), "{}")
+				.statusCode()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void configuredAudiencesReplaceTheResourceIdentifier() throws Exception {
+		try (WebTestApplication.Running app = WebTestApplication
+			.start(jwks("mcp.oauth.server.audiences=api://7f1c0e7a-guid,https://other.example"))) {
+			assertThat(post(app.url() + "/mcp", Jwts.sign(this.key, this.idp.url(), "api://7f1c0e7a-guid"), "{}")
+				.statusCode()).isEqualTo(200);
+			assertThat(post(app.url() + "/mcp", Jwts.sign(this.key, this.idp.url(), app.url() + "/mcp"), "{}")
+				.statusCode()).isEqualTo(401);
+		}
+	}
+
+	@Test
+	void verifiesWithAStaticRsaOrEcPublicKey() throws Exception {
+		ECKey ec = Jwts.ec();
+		for (Object[] keyAndPem : new Object[][] { { this.key, pem(this.key.toRSAPublicKey().getEncoded()) },
+				{ ec, pem(ec.toECPublicKey().getEncoded()) } }) {
+			Path file = Files.writeString(this.temp.resolve("key-" + System.nanoTime() + ".pem"), (String) keyAndPem[1]);
+			try (WebTestApplication.Running app = WebTestApplication.start("mcp.oauth.server.issuer-uri=https://idp.example",
+					"mcp.oauth.server.public-key-location=file:" + file)) {
+				String token = Jwts.sign((com.nimbusds.jose.jwk.JWK) keyAndPem[0], "https://idp.example",
+						app.url() + "/mcp");
+				assertThat(post(app.url() + "/mcp", token, "{}").statusCode()).isEqualTo(200);
+				assertThat(post(app.url() + "/mcp", Jwts.sign(Jwts.rsa(), "https://idp.example", app.url() + "/mcp"), "{}")
+					.statusCode()).isEqualTo(401);
+			}
+		}
+	}
+
+	@Test
+	void malformedPublicKeyFileFailsAtStartupNamingTheProperty() throws Exception {
+		Path file = Files.writeString(this.temp.resolve("bad.pem"), "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> WebTestApplication.start("mcp.oauth.server.issuer-uri=https://idp.example",
+					"mcp.oauth.server.public-key-location=file:" + file))
+			.rootCause()
+			.hasMessageContaining("mcp.oauth.server.public-key-location")
+			.hasMessageContaining("neither RSA nor EC");
+	}
+
+	@Test
+	void toolScopesInspectTheBodyAndHandItOnIntact() throws Exception {
+		try (WebTestApplication.Running app = WebTestApplication.start(jwks("mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
+			String url = app.url() + "/mcp";
+			String token = Jwts.sign(this.key, this.idp.url(), url);
+			String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"admin\"}}";
+			HttpResponse<String> denied = post(url, token, call);
+			assertThat(denied.statusCode()).isEqualTo(403);
+			assertThat(denied.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("scope=\"mcp:admin\"");
+			String other = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"other\"}}";
+			assertThat(post(url, token, other).body()).isEqualTo("ok:" + other);
+			String batch = "[" + other + "," + call + "]";
+			assertThat(post(url, token, batch).statusCode()).as("a call hidden in a batch").isEqualTo(403);
+			String duplicateName = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"other\",\"name\":\"admin\"}}";
+			assertThat(post(url, token, duplicateName).statusCode()).isEqualTo(400);
+			assertThat(post(url, token, "{not json").statusCode()).isEqualTo(400);
+			String admin = Jwts.sign(this.key, this.idp.url(), url, (claims) -> claims.claim("scope", "mcp:tools mcp:admin"));
+			assertThat(post(url, admin, call).body()).isEqualTo("ok:" + call);
+			assertThat(post(url, admin, "x".repeat(4 * 1024 * 1024 + 1)).statusCode()).isEqualTo(413);
+		}
+	}
+
+	@Test
+	void metadataAnswersOnlyReadMethods() throws Exception {
+		try (WebTestApplication.Running app = WebTestApplication.start(jwks())) {
+			HttpResponse<String> response = post(app.url() + "/.well-known/oauth-protected-resource/mcp", null, "{}");
+			assertThat(response.statusCode()).isEqualTo(405);
+			assertThat(response.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
+		}
+	}
+
+	private static String pem(byte[] der) {
+		return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+				+ "\n-----END PUBLIC KEY-----\n";
+	}
+
+}
