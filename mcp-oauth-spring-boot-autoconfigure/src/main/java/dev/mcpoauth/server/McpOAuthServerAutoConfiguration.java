@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import com.nimbusds.jose.proc.SecurityContext;
 
 import dev.mcpoauth.server.authentication.McpBearerAuthenticationManagerResolver;
@@ -94,10 +96,17 @@ public final class McpOAuthServerAutoConfiguration {
 	 */
 	public static final int SECURITY_FILTER_CHAIN_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
+	private static final Log logger = LogFactory.getLog(McpOAuthServerAutoConfiguration.class);
+
 	private final McpOAuthServerProperties properties;
 
 	McpOAuthServerAutoConfiguration(McpOAuthServerProperties properties) {
 		McpOAuthServerPropertiesValidator.validate(properties);
+		if (properties.getResource() == null && properties.getAudiences().isEmpty()) {
+			logger.warn("mcp.oauth.server.resource is not set: the resource identifier, and with it the accepted "
+					+ "token audience, is derived from each request's host. Set it to the public URL of the MCP "
+					+ "endpoint in production, so that a forged Host header cannot choose the audience.");
+		}
 		this.properties = properties;
 	}
 

@@ -70,11 +70,11 @@ public class McpOAuthServerProperties {
 	private List<String> audiences = new ArrayList<>();
 
 	/**
-	 * Accepted JWS algorithms. Asymmetric by default; HMAC algorithms need hmac-secret and cannot be mixed with
-	 * asymmetric ones (that would allow algorithm confusion).
+	 * Accepted JWS algorithms. Defaults to the RSA and ECDSA ones (RS*, PS*, ES*); HMAC algorithms (HS*) need
+	 * hmac-secret and cannot be mixed with asymmetric ones (that would allow algorithm confusion).
 	 */
-	private List<String> jwsAlgorithms = new ArrayList<>(List.of("RS256", "RS384", "RS512", "PS256", "PS384",
-			"PS512", "ES256", "ES384", "ES512", "EdDSA"));
+	private List<String> jwsAlgorithms = new ArrayList<>(
+			List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"));
 
 	/**
 	 * Scopes that every request to the MCP endpoint needs. Read from the token's 'scope' (space-separated) and
@@ -99,7 +99,7 @@ public class McpOAuthServerProperties {
 	private List<URI> authorizationServers = new ArrayList<>();
 
 	/**
-	 * Tolerance applied to 'exp', 'nbf' and 'iat' checks.
+	 * Tolerance applied to the 'exp' and 'nbf' checks.
 	 */
 	private Duration clockSkew = Duration.ofSeconds(60);
 

@@ -1,0 +1,32 @@
+package dev.mcpoauth.server;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The generated configuration metadata documents every property, so IDEs show what each one does.
+ */
+class ConfigurationMetadataTests {
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void everyPropertyHasADescription() throws Exception {
+		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			Map<String, Object> metadata = JsonMapper.builder().build().readValue(in, Map.class);
+			List<Map<String, Object>> properties = (List<Map<String, Object>>) metadata.get("properties");
+			assertThat(properties).extracting((property) -> property.get("name"))
+				.contains("mcp.oauth.server.issuer-uri", "mcp.oauth.server.resource", "mcp.oauth.server.audiences",
+						"mcp.oauth.server.required-scopes", "mcp.oauth.server.jwks.refresh-cooldown");
+			assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
+				.as((String) property.get("name"))
+				.isNotBlank());
+		}
+	}
+
+}
