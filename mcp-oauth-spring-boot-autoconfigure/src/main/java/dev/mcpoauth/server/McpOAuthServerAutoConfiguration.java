@@ -1,9 +1,7 @@
 package dev.mcpoauth.server;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import org.apache.commons.logging.Log;
@@ -16,6 +14,7 @@ import dev.mcpoauth.server.challenge.McpBearerTokenAccessDeniedHandler;
 import dev.mcpoauth.server.challenge.McpBearerTokenAuthenticationEntryPoint;
 import dev.mcpoauth.server.jwt.AccessTokenDecoders;
 import dev.mcpoauth.server.jwt.InProcessAuthorizationServer;
+import dev.mcpoauth.server.metadata.ConfiguredMetadataCustomizer;
 import dev.mcpoauth.server.metadata.ProtectedResourceMetadataCustomizer;
 import dev.mcpoauth.server.metadata.ProtectedResourceMetadataFilter;
 import dev.mcpoauth.server.scope.ToolScopeAuthorizationFilter;
@@ -153,9 +152,10 @@ public final class McpOAuthServerAutoConfiguration {
 		McpBearerAuthenticationManagerResolver authenticationManagers = new McpBearerAuthenticationManagerResolver(
 				decoder, ScopeAuthoritiesConverter.authenticationConverter(), resource,
 				this.properties.getAudiences());
+		ConfiguredMetadataCustomizer configuredMetadata = new ConfiguredMetadataCustomizer(this.properties);
 		ProtectedResourceMetadataFilter metadataFilter = new ProtectedResourceMetadataFilter(resource,
 				(builder) -> {
-					applyConfiguredMetadata(builder);
+					configuredMetadata.customize(builder);
 					metadataCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 				});
 		http.securityMatcher(endpoint, endpoint + "/**", McpProtectedResource.WELL_KNOWN_PATH + "/**")
@@ -188,30 +188,6 @@ public final class McpOAuthServerAutoConfiguration {
 		scopes.forEach((scope) -> managers
 			.add(AuthorityAuthorizationManager.hasAuthority(ScopeAuthoritiesConverter.AUTHORITY_PREFIX + scope)));
 		return AuthorizationManagers.allOf(managers.toArray(AuthorizationManager[]::new));
-	}
-
-	private void applyConfiguredMetadata(
-			org.springframework.security.oauth2.server.resource.OAuth2ProtectedResourceMetadata.Builder builder) {
-		List<String> authorizationServers = new ArrayList<>();
-		this.properties.getAuthorizationServers().forEach((uri) -> authorizationServers.add(uri.toString()));
-		if (authorizationServers.isEmpty()) {
-			authorizationServers.add(this.properties.getIssuerUri().toString());
-		}
-		builder.authorizationServers((list) -> list.addAll(authorizationServers)).bearerMethod("header");
-		Set<String> scopes = new LinkedHashSet<>(this.properties.getScopesSupported());
-		if (scopes.isEmpty()) {
-			scopes.addAll(this.properties.getRequiredScopes());
-			this.properties.getToolScopes().values().forEach(scopes::addAll);
-		}
-		if (!scopes.isEmpty()) {
-			builder.scopes((list) -> list.addAll(scopes));
-		}
-		if (this.properties.getResourceName() != null) {
-			builder.resourceName(this.properties.getResourceName());
-		}
-		if (this.properties.getResourceDocumentation() != null) {
-			builder.claim("resource_documentation", this.properties.getResourceDocumentation().toString());
-		}
 	}
 
 	private static UrlBasedCorsConfigurationSource metadataCors() {
