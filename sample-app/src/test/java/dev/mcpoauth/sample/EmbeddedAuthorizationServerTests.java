@@ -11,7 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import com.nimbusds.jose.JOSEObjectType;
-import dev.mcpoauth.testidp.TestKeys;
+import dev.mcpoauth.Jwts;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
@@ -209,14 +209,14 @@ class EmbeddedAuthorizationServerTests {
 				rejected("alg none", (t) -> TOKENS.unsigned(), "malformed"),
 				rejected("HS256 signed with the RSA public key", (t) -> TOKENS.hmacWithPublicKey(t.serverKey),
 						"malformed"),
-				rejected("unknown kid from another key", (t) -> TOKENS.sign(TestKeys.rsa(), (c) -> {
+				rejected("unknown kid from another key", (t) -> TOKENS.sign(Jwts.rsa(), (c) -> {
 				}), "malformed"),
 				rejected("other key with the server's kid",
-						(t) -> TOKENS.sign(new RSAKey.Builder(TestKeys.rsa()).keyID(t.serverKey.getKeyID())
+						(t) -> TOKENS.sign(new RSAKey.Builder(Jwts.rsa()).keyID(t.serverKey.getKeyID())
 							.build(), (c) -> {
 							}),
 						"malformed"),
-				rejected("tampered signature", (t) -> TestTokens.tampered(TOKENS.sign(t.serverKey, (c) -> {
+				rejected("tampered signature", (t) -> Jwts.tampered(TOKENS.sign(t.serverKey, (c) -> {
 				})), "malformed"),
 				rejected("ID-JAG typ", (t) -> TOKENS.sign(t.serverKey, new JOSEObjectType("oauth-id-jag+jwt"), (c) -> {
 				}), "typ"),

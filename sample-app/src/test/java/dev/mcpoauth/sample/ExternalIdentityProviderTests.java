@@ -8,7 +8,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.SignedJWT;
 import dev.mcpoauth.testidp.RotatingJwkSource;
 import dev.mcpoauth.testidp.TestIdentityProvider;
-import dev.mcpoauth.testidp.TestKeys;
+import dev.mcpoauth.Jwts;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import org.junit.jupiter.api.AfterAll;
@@ -93,7 +93,7 @@ class ExternalIdentityProviderTests {
 	void keyRotationIsPickedUpWithoutRestart() {
 		String before = token("rs-client");
 		assertThat(Http.initialize(MCP, "Bearer " + before).statusCode()).isEqualTo(200);
-		idp.getBean(RotatingJwkSource.class).rotate(TestKeys.rsa(), TestKeys.ec());
+		idp.getBean(RotatingJwkSource.class).rotate(Jwts.rsa(), Jwts.ec());
 		String after = token("rs-client");
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(Http.initialize(MCP, "Bearer " + after).statusCode()).isEqualTo(200));

@@ -4,7 +4,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import dev.mcpoauth.testidp.TestIdentityProvider;
-import dev.mcpoauth.testidp.TestKeys;
+import dev.mcpoauth.Jwts;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -26,7 +26,7 @@ class IdentityProviderDownAtStartupTests {
 		String issuer = "http://localhost:" + idpPort;
 		String mcp = "http://localhost:" + mcpPort + "/mcp";
 		try (ConfigurableApplicationContext mcpServer = ExternalIdentityProviderTests.startSample(mcpPort, issuer)) {
-			String early = new TestTokens(issuer, mcp).sign(TestKeys.rsa(), (claims) -> {
+			String early = new TestTokens(issuer, mcp).sign(Jwts.rsa(), (claims) -> {
 			});
 			HttpResponse<String> down = Http.initialize(mcp, "Bearer " + early);
 			assertThat(down.statusCode()).isEqualTo(401);

@@ -3,6 +3,8 @@ package dev.mcpoauth.testidp;
 import java.util.List;
 import java.util.Map;
 
+import dev.mcpoauth.Jwts;
+
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -26,7 +28,7 @@ public class TestIdentityProvider {
 
 	@Bean
 	RotatingJwkSource jwkSource() {
-		return new RotatingJwkSource(TestKeys.rsa(), TestKeys.ec());
+		return new RotatingJwkSource(Jwts.rsa(), Jwts.ec());
 	}
 
 	@Bean
