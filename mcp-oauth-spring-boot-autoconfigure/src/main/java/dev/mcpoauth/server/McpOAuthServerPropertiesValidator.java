@@ -28,6 +28,8 @@ final class McpOAuthServerPropertiesValidator {
 
 	private static final int MIN_HMAC_SECRET_BYTES = 32;
 
+	private static final String OFFLINE_ACCESS = "offline_access";
+
 	private McpOAuthServerPropertiesValidator() {
 	}
 
@@ -137,6 +139,10 @@ final class McpOAuthServerPropertiesValidator {
 		for (String scope : scopes) {
 			if (scope == null || !SCOPE_TOKEN.matcher(scope).matches()) {
 				throw invalid(name, scope, "A scope is one token of printable ASCII without spaces, '\"' or '\\'");
+			}
+			if (OFFLINE_ACCESS.equals(scope)) {
+				throw invalid(name, scope, "MCP servers do not ask for offline_access (MCP authorization 2026-07-28): "
+						+ "remove it; clients request refresh tokens from their authorization server themselves");
 			}
 		}
 	}

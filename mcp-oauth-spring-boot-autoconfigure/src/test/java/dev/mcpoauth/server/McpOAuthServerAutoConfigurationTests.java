@@ -191,6 +191,7 @@ class McpOAuthServerAutoConfigurationTests {
 			endpoint without slash          | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.endpoint=mcp                     | mcp.oauth.server.endpoint            | plain path
 			resource with fragment          | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.resource=https://h/mcp#x         | mcp.oauth.server.resource            | no fragment
 			scope with a quote              | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.required-scopes=a"b              | mcp.oauth.server.required-scopes     | scope is one token
+			offline_access advertised       | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.scopes-supported=mcp;offline_access | mcp.oauth.server.scopes-supported | do not ask for offline_access
 			tool scope with a space         | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.tool-scopes.t=a b                | mcp.oauth.server.tool-scopes.t       | scope is one token
 			missing public key file         | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.public-key-location=classpath:nope.pem | mcp.oauth.server.public-key-location | does not exist
 			negative clock skew             | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.clock-skew=-1s                   | mcp.oauth.server.clock-skew          | zero or more
