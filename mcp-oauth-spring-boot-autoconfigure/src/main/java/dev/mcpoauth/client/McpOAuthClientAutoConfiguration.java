@@ -1,0 +1,114 @@
+package dev.mcpoauth.client;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+
+import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
+import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
+import dev.mcpoauth.client.discovery.McpServerDiscovery;
+import dev.mcpoauth.client.token.AssertionSigningKey;
+import dev.mcpoauth.client.token.ClientAssertionFactory;
+import dev.mcpoauth.client.token.ClientCredentialsTokenClient;
+import dev.mcpoauth.client.token.CrossAppAccessTokenClient;
+import dev.mcpoauth.client.token.McpTokenClient;
+import dev.mcpoauth.client.token.NimbusClientAssertionFactory;
+import dev.mcpoauth.client.token.TokenEndpointTarget;
+import dev.mcpoauth.client.token.TokenEndpoints;
+import dev.mcpoauth.client.transport.SpringAiMcpClientAuthorization;
+import dev.mcpoauth.discovery.HttpsPolicy;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+
+import org.springframework.ai.mcp.customizer.McpClientCustomizer;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+
+/**
+ * Gets and attaches access tokens for the MCP servers under {@code mcp.oauth.client.registrations}: discovery from
+ * the server's 401 (RFC 9728, then RFC 8414 / OpenID Connect), the client credentials grant with
+ * {@code client_secret_basic}, {@code client_secret_post} or {@code private_key_jwt}, and SEP-990 cross-app access;
+ * RFC 8707 {@code resource} on every token request; cached tokens, replay after 401 and step-up after 403. Plugs
+ * into Spring AI's MCP client by connection name, and into the MCP Java SDK and {@code RestClient} through
+ * {@link McpOAuthClients}. Each bean backs off when the application defines its own.
+ */
+@AutoConfiguration
+@ConditionalOnClass(ClientRegistration.class)
+@EnableConfigurationProperties(McpOAuthClientProperties.class)
+public final class McpOAuthClientAutoConfiguration {
+
+	private final McpOAuthClientProperties properties;
+
+	private final Map<String, AssertionSigningKey> assertionKeys;
+
+	McpOAuthClientAutoConfiguration(McpOAuthClientProperties properties) {
+		this.assertionKeys = McpOAuthClientPropertiesValidator.validate(properties);
+		this.properties = properties;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientAssertionFactory mcpOAuthClientAssertionFactory() {
+		return new NimbusClientAssertionFactory(this.assertionKeys, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdTokenResolver mcpOAuthIdTokenResolver() {
+		return new SecurityContextIdTokenResolver();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	McpOAuthClients mcpOAuthClients(ClientAssertionFactory assertions, IdTokenResolver idTokens) {
+		DefaultResourceRetriever retriever = new DefaultResourceRetriever(
+				(int) this.properties.getConnectTimeout().toMillis(), (int) this.properties.getReadTimeout().toMillis(),
+				256 * 1024, false);
+		McpServerDiscovery discovery = new McpServerDiscovery(retriever,
+				new HttpsPolicy(this.properties.isAllowInsecureHttp()));
+		Map<String, McpAuthorization> authorizations = new LinkedHashMap<>();
+		this.properties.getRegistrations().forEach((name, registration) -> {
+			TokenEndpoints endpoints = new TokenEndpoints(name, registration, assertions,
+					this.properties.getConnectTimeout(), this.properties.getReadTimeout());
+			authorizations.put(name, new McpAuthorization(name, registration, discovery,
+					(target) -> tokenClient(endpoints, registration, target, discovery), idTokens,
+					this.properties.getExpiryMargin(), Clock.systemUTC()));
+		});
+		return new McpOAuthClients(authorizations, this.properties.getMaxStepUps());
+	}
+
+	private McpTokenClient tokenClient(TokenEndpoints endpoints, Registration registration,
+			TokenEndpointTarget target, McpServerDiscovery discovery) {
+		if (registration.getFlow() == Flow.CLIENT_CREDENTIALS) {
+			return new ClientCredentialsTokenClient(endpoints, target);
+		}
+		McpOAuthClientProperties.CrossAppAccess idp = registration.getCrossAppAccess();
+		URI idpTokenUri = (idp.getIdpTokenUri() != null) ? idp.getIdpTokenUri()
+				: discovery.authorizationServer(idp.getIdpIssuerUri()).tokenEndpoint();
+		return new CrossAppAccessTokenClient(endpoints, target, idpTokenUri, this.properties.getConnectTimeout(),
+				this.properties.getReadTimeout());
+	}
+
+	/**
+	 * Spring AI's MCP client: each connection gets the registration of the same name.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ McpClientCustomizer.class, HttpClientStreamableHttpTransport.class })
+	static class SpringAiConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SpringAiMcpClientAuthorization mcpOAuthSpringAiMcpClientCustomizer(McpOAuthClients clients) {
+			return new SpringAiMcpClientAuthorization(clients);
+		}
+
+	}
+
+}

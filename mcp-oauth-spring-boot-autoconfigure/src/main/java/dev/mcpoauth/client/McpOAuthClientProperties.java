@@ -1,0 +1,373 @@
+package dev.mcpoauth.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
+
+/**
+ * The MCP servers this application calls and how it gets access tokens for them. Each registration's name is
+ * also the name of the Spring AI MCP client connection it applies to
+ * ({@code spring.ai.mcp.client.streamable-http.connections.<name>}).
+ */
+@ConfigurationProperties("mcp.oauth.client")
+public class McpOAuthClientProperties {
+
+	/**
+	 * The MCP servers to call, by registration name.
+	 */
+	private Map<String, Registration> registrations = new LinkedHashMap<>();
+
+	/**
+	 * Whether discovery and token endpoints may use plain http on hosts other than loopback. Keep false outside
+	 * closed test networks.
+	 */
+	private boolean allowInsecureHttp;
+
+	/**
+	 * A cached token is used until this long before it expires.
+	 */
+	private Duration expiryMargin = Duration.ofSeconds(30);
+
+	/**
+	 * How many times a request is replayed with a wider scope after 403 insufficient_scope.
+	 */
+	private int maxStepUps = 2;
+
+	/**
+	 * Connect timeout of discovery and token requests.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Read timeout of discovery and token requests.
+	 */
+	private Duration readTimeout = Duration.ofSeconds(10);
+
+	public Map<String, Registration> getRegistrations() {
+		return this.registrations;
+	}
+
+	public void setRegistrations(Map<String, Registration> registrations) {
+		this.registrations = registrations;
+	}
+
+	public boolean isAllowInsecureHttp() {
+		return this.allowInsecureHttp;
+	}
+
+	public void setAllowInsecureHttp(boolean allowInsecureHttp) {
+		this.allowInsecureHttp = allowInsecureHttp;
+	}
+
+	public Duration getExpiryMargin() {
+		return this.expiryMargin;
+	}
+
+	public void setExpiryMargin(Duration expiryMargin) {
+		this.expiryMargin = expiryMargin;
+	}
+
+	public int getMaxStepUps() {
+		return this.maxStepUps;
+	}
+
+	public void setMaxStepUps(int maxStepUps) {
+		this.maxStepUps = maxStepUps;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getReadTimeout() {
+		return this.readTimeout;
+	}
+
+	public void setReadTimeout(Duration readTimeout) {
+		this.readTimeout = readTimeout;
+	}
+
+	/**
+	 * How tokens are obtained.
+	 */
+	public enum Flow {
+
+		/** OAuth 2.0 client credentials grant (SEP-1046). */
+		CLIENT_CREDENTIALS,
+
+		/** Enterprise-managed authorization, SEP-990: ID token to ID-JAG at the IdP, then JWT bearer grant. */
+		CROSS_APP_ACCESS
+
+	}
+
+	/**
+	 * One MCP server and the client's credentials at its authorization server.
+	 */
+	public static class Registration {
+
+		/**
+		 * URL of the MCP endpoint, e.g. https://mcp.example.com/mcp. Discovery starts here, and it is the RFC 8707
+		 * 'resource' of every token request.
+		 */
+		private URI serverUrl;
+
+		/**
+		 * How tokens are obtained.
+		 */
+		private Flow flow = Flow.CLIENT_CREDENTIALS;
+
+		/**
+		 * The client's identifier at the MCP server's authorization server.
+		 */
+		private String clientId;
+
+		/**
+		 * The client's secret, for client_secret_basic or client_secret_post.
+		 */
+		private String clientSecret;
+
+		/**
+		 * client_secret_basic, client_secret_post or private_key_jwt. When unset, the best method the authorization
+		 * server advertises for which this registration has credentials.
+		 */
+		private String clientAuthenticationMethod;
+
+		/**
+		 * PEM (PKCS#8 'PRIVATE KEY') or JWK file holding the key that signs private_key_jwt client assertions.
+		 */
+		private Resource privateKeyLocation;
+
+		/**
+		 * 'kid' header of client assertions; defaults to the JWK's own 'kid', if any.
+		 */
+		private String keyId;
+
+		/**
+		 * Algorithm of client assertions (RS256, PS256, ES256, ES384, ...); must fit the key. Defaults to RS256 for
+		 * RSA keys and to the curve's algorithm for EC keys.
+		 */
+		private String signingAlgorithm;
+
+		/**
+		 * Lifetime of a client assertion.
+		 */
+		private Duration assertionLifetime = Duration.ofSeconds(60);
+
+		/**
+		 * Scopes to request when the server's challenge names none.
+		 */
+		private List<String> scopes = new ArrayList<>();
+
+		/**
+		 * Issuer of the MCP server's authorization server; skips Protected Resource Metadata discovery.
+		 */
+		private URI issuerUri;
+
+		/**
+		 * Token endpoint of the MCP server's authorization server; skips all discovery (then the issuer-uri is the
+		 * audience of client assertions and ID-JAGs).
+		 */
+		private URI tokenUri;
+
+		/**
+		 * Settings of the cross-app-access flow.
+		 */
+		private final CrossAppAccess crossAppAccess = new CrossAppAccess();
+
+		public URI getServerUrl() {
+			return this.serverUrl;
+		}
+
+		public void setServerUrl(URI serverUrl) {
+			this.serverUrl = serverUrl;
+		}
+
+		public Flow getFlow() {
+			return this.flow;
+		}
+
+		public void setFlow(Flow flow) {
+			this.flow = flow;
+		}
+
+		public String getClientId() {
+			return this.clientId;
+		}
+
+		public void setClientId(String clientId) {
+			this.clientId = clientId;
+		}
+
+		public String getClientSecret() {
+			return this.clientSecret;
+		}
+
+		public void setClientSecret(String clientSecret) {
+			this.clientSecret = clientSecret;
+		}
+
+		public String getClientAuthenticationMethod() {
+			return this.clientAuthenticationMethod;
+		}
+
+		public void setClientAuthenticationMethod(String clientAuthenticationMethod) {
+			this.clientAuthenticationMethod = clientAuthenticationMethod;
+		}
+
+		public Resource getPrivateKeyLocation() {
+			return this.privateKeyLocation;
+		}
+
+		public void setPrivateKeyLocation(Resource privateKeyLocation) {
+			this.privateKeyLocation = privateKeyLocation;
+		}
+
+		public String getKeyId() {
+			return this.keyId;
+		}
+
+		public void setKeyId(String keyId) {
+			this.keyId = keyId;
+		}
+
+		public String getSigningAlgorithm() {
+			return this.signingAlgorithm;
+		}
+
+		public void setSigningAlgorithm(String signingAlgorithm) {
+			this.signingAlgorithm = signingAlgorithm;
+		}
+
+		public Duration getAssertionLifetime() {
+			return this.assertionLifetime;
+		}
+
+		public void setAssertionLifetime(Duration assertionLifetime) {
+			this.assertionLifetime = assertionLifetime;
+		}
+
+		public List<String> getScopes() {
+			return this.scopes;
+		}
+
+		public void setScopes(List<String> scopes) {
+			this.scopes = scopes;
+		}
+
+		public URI getIssuerUri() {
+			return this.issuerUri;
+		}
+
+		public void setIssuerUri(URI issuerUri) {
+			this.issuerUri = issuerUri;
+		}
+
+		public URI getTokenUri() {
+			return this.tokenUri;
+		}
+
+		public void setTokenUri(URI tokenUri) {
+			this.tokenUri = tokenUri;
+		}
+
+		public CrossAppAccess getCrossAppAccess() {
+			return this.crossAppAccess;
+		}
+
+		@Override
+		public String toString() {
+			return "Registration[serverUrl=" + this.serverUrl + ", flow=" + this.flow + ", clientId=" + this.clientId
+					+ "]";
+		}
+
+	}
+
+	/**
+	 * The enterprise identity provider of the cross-app-access flow (SEP-990).
+	 */
+	public static class CrossAppAccess {
+
+		/**
+		 * Token endpoint of the enterprise identity provider, where the ID token is exchanged for an ID-JAG.
+		 */
+		private URI idpTokenUri;
+
+		/**
+		 * Issuer of the enterprise identity provider; its token endpoint is discovered when idp-token-uri is unset.
+		 */
+		private URI idpIssuerUri;
+
+		/**
+		 * The client's identifier at the identity provider.
+		 */
+		private String idpClientId;
+
+		/**
+		 * The client's secret at the identity provider.
+		 */
+		private String idpClientSecret;
+
+		/**
+		 * client_secret_basic, client_secret_post or none; defaults to client_secret_basic when a secret is set.
+		 */
+		private String idpClientAuthenticationMethod;
+
+		public URI getIdpTokenUri() {
+			return this.idpTokenUri;
+		}
+
+		public void setIdpTokenUri(URI idpTokenUri) {
+			this.idpTokenUri = idpTokenUri;
+		}
+
+		public URI getIdpIssuerUri() {
+			return this.idpIssuerUri;
+		}
+
+		public void setIdpIssuerUri(URI idpIssuerUri) {
+			this.idpIssuerUri = idpIssuerUri;
+		}
+
+		public String getIdpClientId() {
+			return this.idpClientId;
+		}
+
+		public void setIdpClientId(String idpClientId) {
+			this.idpClientId = idpClientId;
+		}
+
+		public String getIdpClientSecret() {
+			return this.idpClientSecret;
+		}
+
+		public void setIdpClientSecret(String idpClientSecret) {
+			this.idpClientSecret = idpClientSecret;
+		}
+
+		public String getIdpClientAuthenticationMethod() {
+			return this.idpClientAuthenticationMethod;
+		}
+
+		public void setIdpClientAuthenticationMethod(String idpClientAuthenticationMethod) {
+			this.idpClientAuthenticationMethod = idpClientAuthenticationMethod;
+		}
+
+		@Override
+		public String toString() {
+			return "CrossAppAccess[idpTokenUri=" + this.idpTokenUri + ", idpIssuerUri=" + this.idpIssuerUri
+					+ ", idpClientId=" + this.idpClientId + "]";
+		}
+
+	}
+
+}

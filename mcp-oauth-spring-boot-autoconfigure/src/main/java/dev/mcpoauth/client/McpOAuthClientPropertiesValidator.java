@@ -1,0 +1,135 @@
+package dev.mcpoauth.client;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import dev.mcpoauth.client.McpOAuthClientProperties.CrossAppAccess;
+import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
+import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
+import dev.mcpoauth.client.token.AssertionSigningKey;
+import dev.mcpoauth.discovery.HttpsPolicy;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Checks {@link McpOAuthClientProperties} at start-up and loads the client assertion keys once. A wrong value or
+ * combination fails with an {@link InvalidConfigurationPropertyValueException} that names the property and the fix;
+ * secrets and keys are never part of the message.
+ */
+final class McpOAuthClientPropertiesValidator {
+
+	private static final Set<String> METHODS = Set.of("client_secret_basic", "client_secret_post", "private_key_jwt");
+
+	private static final Set<String> IDP_METHODS = Set.of("client_secret_basic", "client_secret_post", "none");
+
+	private McpOAuthClientPropertiesValidator() {
+	}
+
+	/**
+	 * Validate, and load the signing keys.
+	 * @param properties the client properties
+	 * @return the client assertion keys by registration name
+	 */
+	static Map<String, AssertionSigningKey> validate(McpOAuthClientProperties properties) {
+		HttpsPolicy https = new HttpsPolicy(properties.isAllowInsecureHttp());
+		Map<String, AssertionSigningKey> keys = new LinkedHashMap<>();
+		properties.getRegistrations().forEach((name, registration) -> {
+			String prefix = "mcp.oauth.client.registrations." + name + ".";
+			validateUri(prefix + "server-url", registration.getServerUrl(), true, https);
+			validateUri(prefix + "issuer-uri", registration.getIssuerUri(), false, https);
+			validateUri(prefix + "token-uri", registration.getTokenUri(), false, https);
+			if (registration.getClientId() == null || registration.getClientId().isBlank()) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "client-id", null,
+						"Set the client's identifier at the MCP server's authorization server");
+			}
+			String method = registration.getClientAuthenticationMethod();
+			if (method != null && !METHODS.contains(method)) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "client-authentication-method", method,
+						"Use one of " + METHODS);
+			}
+			if ("private_key_jwt".equals(method) && registration.getPrivateKeyLocation() == null) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "private-key-location", null,
+						"private_key_jwt needs the key that signs client assertions: a PKCS#8 PEM or JWK file");
+			}
+			if (method != null && method.startsWith("client_secret") && registration.getClientSecret() == null) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "client-secret", null,
+						method + " needs the client's secret");
+			}
+			if (registration.getClientSecret() == null && registration.getPrivateKeyLocation() == null) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "client-secret", null,
+						"The client has no credentials: set client-secret or private-key-location");
+			}
+			if (registration.getTokenUri() != null && registration.getIssuerUri() == null
+					&& (registration.getPrivateKeyLocation() != null || registration.getFlow() == Flow.CROSS_APP_ACCESS)) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "issuer-uri", null,
+						"With token-uri, set issuer-uri too: it is the audience of client assertions and ID-JAGs");
+			}
+			if (registration.getAssertionLifetime() == null || registration.getAssertionLifetime().isNegative()
+					|| registration.getAssertionLifetime().isZero()
+					|| registration.getAssertionLifetime().getSeconds() > 300) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "assertion-lifetime",
+						registration.getAssertionLifetime(), "Use a short positive duration, at most 5m (e.g. 60s)");
+			}
+			if (registration.getPrivateKeyLocation() != null) {
+				keys.put(name, loadKey(prefix, registration));
+			}
+			if (registration.getFlow() == Flow.CROSS_APP_ACCESS) {
+				validateCrossAppAccess(prefix + "cross-app-access.", registration.getCrossAppAccess(), https);
+			}
+		});
+		return keys;
+	}
+
+	private static AssertionSigningKey loadKey(String prefix, Registration registration) {
+		try {
+			return AssertionSigningKey.load(registration.getPrivateKeyLocation(), registration.getKeyId(),
+					registration.getSigningAlgorithm());
+		}
+		catch (IllegalArgumentException ex) {
+			String property = (ex.getMessage() != null && ex.getMessage().contains("cannot sign"))
+					? "signing-algorithm" : "private-key-location";
+			Object value = "signing-algorithm".equals(property) ? registration.getSigningAlgorithm()
+					: registration.getPrivateKeyLocation();
+			throw new InvalidConfigurationPropertyValueException(prefix + property, value,
+					"The private key file " + ex.getMessage());
+		}
+	}
+
+	private static void validateCrossAppAccess(String prefix, CrossAppAccess idp, HttpsPolicy https) {
+		validateUri(prefix + "idp-token-uri", idp.getIdpTokenUri(), false, https);
+		validateUri(prefix + "idp-issuer-uri", idp.getIdpIssuerUri(), false, https);
+		if (idp.getIdpTokenUri() == null && idp.getIdpIssuerUri() == null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "idp-token-uri", null,
+					"Name the enterprise identity provider: set idp-token-uri or idp-issuer-uri");
+		}
+		if (idp.getIdpClientId() == null || idp.getIdpClientId().isBlank()) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "idp-client-id", null,
+					"Set the client's identifier at the enterprise identity provider");
+		}
+		String method = idp.getIdpClientAuthenticationMethod();
+		if (method != null && !IDP_METHODS.contains(method)) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "idp-client-authentication-method", method,
+					"Use one of " + IDP_METHODS);
+		}
+	}
+
+	private static void validateUri(String property, URI uri, boolean required, HttpsPolicy https) {
+		if (uri == null) {
+			if (required) {
+				throw new InvalidConfigurationPropertyValueException(property, null, "Set the absolute URL");
+			}
+			return;
+		}
+		if (!uri.isAbsolute() || uri.getHost() == null || uri.getFragment() != null) {
+			throw new InvalidConfigurationPropertyValueException(property, uri,
+					"Use an absolute http(s) URL with a host and no fragment");
+		}
+		if (!https.permits(uri)) {
+			throw new InvalidConfigurationPropertyValueException(property, uri, "Use https; plain http is allowed "
+					+ "for loopback hosts only, unless you set mcp.oauth.client.allow-insecure-http=true");
+		}
+	}
+
+}

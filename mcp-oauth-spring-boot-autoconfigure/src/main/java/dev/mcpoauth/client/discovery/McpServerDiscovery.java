@@ -1,0 +1,216 @@
+package dev.mcpoauth.client.discovery;
+
+import java.io.IOException;
+import java.net.URI;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jose.util.ResourceRetriever;
+
+import dev.mcpoauth.discovery.AuthorizationServerMetadataDiscovery;
+import dev.mcpoauth.discovery.HttpsPolicy;
+
+/**
+ * Finds the authorization server of an MCP server as the MCP authorization specification orders it: the Protected
+ * Resource Metadata (RFC 9728) from the URL a 401 challenge names, else from the path-suffixed well-known URI, then
+ * the root one; its {@code resource} must be the MCP server being called. Then the authorization server's metadata
+ * by the RFC 8414 / OpenID Connect probe order, whose {@code issuer} must match. Every URL must pass the
+ * {@link HttpsPolicy}.
+ */
+public final class McpServerDiscovery {
+
+	private static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
+
+	private final ResourceRetriever retriever;
+
+	private final HttpsPolicy https;
+
+	private final AuthorizationServerMetadataDiscovery authorizationServers;
+
+	/**
+	 * @param retriever the HTTP retriever, with its timeouts and size limit
+	 * @param https the plain-http policy
+	 */
+	public McpServerDiscovery(ResourceRetriever retriever, HttpsPolicy https) {
+		this.retriever = retriever;
+		this.https = https;
+		this.authorizationServers = new AuthorizationServerMetadataDiscovery(retriever);
+	}
+
+	/**
+	 * The Protected Resource Metadata URLs to try, in order.
+	 * @param serverUrl the MCP endpoint
+	 * @param fromChallenge the {@code resource_metadata} of a 401 challenge, or {@code null}
+	 * @return the candidates
+	 */
+	public static List<URI> metadataCandidates(URI serverUrl, URI fromChallenge) {
+		if (fromChallenge != null) {
+			return List.of(fromChallenge);
+		}
+		String origin = serverUrl.getScheme() + "://" + serverUrl.getRawAuthority();
+		String path = (serverUrl.getRawPath() != null) ? serverUrl.getRawPath() : "";
+		if (path.endsWith("/")) {
+			path = path.substring(0, path.length() - 1);
+		}
+		List<URI> candidates = new ArrayList<>();
+		if (!path.isEmpty()) {
+			candidates.add(URI.create(origin + WELL_KNOWN + path));
+		}
+		candidates.add(URI.create(origin + WELL_KNOWN));
+		return candidates;
+	}
+
+	/**
+	 * Discover the protected resource.
+	 * @param serverUrl the MCP endpoint being called
+	 * @param fromChallenge the {@code resource_metadata} of a 401 challenge, or {@code null}
+	 * @return the metadata
+	 */
+	public ProtectedResource protectedResource(URI serverUrl, URI fromChallenge) {
+		List<String> failures = new ArrayList<>();
+		for (URI candidate : metadataCandidates(serverUrl, fromChallenge)) {
+			Map<String, Object> metadata;
+			try {
+				metadata = fetch(candidate);
+			}
+			catch (IOException | ParseException | RuntimeException ex) {
+				failures.add(candidate + ": " + ex.getMessage());
+				continue;
+			}
+			Object resource = metadata.get("resource");
+			if (!(resource instanceof String declared) || !sameResource(URI.create(declared), serverUrl)) {
+				throw new DiscoveryFailedException("The Protected Resource Metadata at " + candidate + " is for resource '"
+						+ resource + "', not for " + serverUrl + "; refusing it");
+			}
+			List<URI> servers = uris(metadata.get("authorization_servers"));
+			if (servers.isEmpty()) {
+				throw new DiscoveryFailedException(
+						"The Protected Resource Metadata at " + candidate + " names no authorization_servers");
+			}
+			return new ProtectedResource(URI.create(declared), servers, strings(metadata.get("scopes_supported")));
+		}
+		throw new DiscoveryFailedException("No Protected Resource Metadata found for " + serverUrl + " " + failures);
+	}
+
+	/**
+	 * Discover an authorization server.
+	 * @param issuer its issuer identifier
+	 * @return its metadata
+	 */
+	public AuthorizationServer authorizationServer(URI issuer) {
+		requirePermitted(issuer);
+		Map<String, Object> metadata;
+		try {
+			metadata = this.authorizationServers.discover(issuer);
+		}
+		catch (AuthorizationServerMetadataDiscovery.DiscoveryException ex) {
+			throw new DiscoveryFailedException(ex.getMessage());
+		}
+		Object tokenEndpoint = metadata.get("token_endpoint");
+		if (!(tokenEndpoint instanceof String endpoint)) {
+			throw new DiscoveryFailedException("The metadata of " + issuer + " has no token_endpoint");
+		}
+		URI tokenUri = URI.create(endpoint);
+		requirePermitted(tokenUri);
+		return new AuthorizationServer(issuer, tokenUri, strings(metadata.get("token_endpoint_auth_methods_supported")),
+				strings(metadata.get("scopes_supported")));
+	}
+
+	private Map<String, Object> fetch(URI url) throws IOException, ParseException {
+		requirePermitted(url);
+		return JSONObjectUtils.parse(this.retriever.retrieveResource(url.toURL()).getContent());
+	}
+
+	private void requirePermitted(URI url) {
+		if (!this.https.permits(url)) {
+			throw new DiscoveryFailedException(url + " must use https (plain http is allowed for loopback hosts, or "
+					+ "with mcp.oauth.client.allow-insecure-http=true)");
+		}
+	}
+
+	/**
+	 * Whether two URIs name the same resource: scheme and host compared without case, default ports dropped, a
+	 * trailing slash ignored.
+	 * @param a one URI
+	 * @param b another
+	 * @return whether they are the same resource
+	 */
+	public static boolean sameResource(URI a, URI b) {
+		return canonical(a).equals(canonical(b));
+	}
+
+	private static String canonical(URI uri) {
+		URI normalized = uri.normalize();
+		String scheme = String.valueOf(normalized.getScheme()).toLowerCase(Locale.ROOT);
+		String host = String.valueOf(normalized.getHost()).toLowerCase(Locale.ROOT);
+		int port = normalized.getPort();
+		if (("https".equals(scheme) && port == 443) || ("http".equals(scheme) && port == 80)) {
+			port = -1;
+		}
+		String path = (normalized.getRawPath() != null) ? normalized.getRawPath() : "";
+		if (path.endsWith("/")) {
+			path = path.substring(0, path.length() - 1);
+		}
+		String query = (normalized.getRawQuery() != null) ? "?" + normalized.getRawQuery() : "";
+		return scheme + "://" + host + ((port >= 0) ? ":" + port : "") + path + query;
+	}
+
+	private static List<String> strings(Object value) {
+		List<String> strings = new ArrayList<>();
+		if (value instanceof List<?> list) {
+			list.stream().filter(String.class::isInstance).map(String.class::cast).forEach(strings::add);
+		}
+		return strings;
+	}
+
+	private static List<URI> uris(Object value) {
+		List<URI> uris = new ArrayList<>();
+		for (String s : strings(value)) {
+			try {
+				uris.add(URI.create(s));
+			}
+			catch (IllegalArgumentException ex) {
+				// not a URI: skipped
+			}
+		}
+		return uris;
+	}
+
+	/**
+	 * RFC 9728 Protected Resource Metadata, as far as the client needs it.
+	 *
+	 * @param resource the resource identifier, sent as RFC 8707 {@code resource}
+	 * @param authorizationServers the issuers that can issue tokens for it
+	 * @param scopesSupported the scopes it advertises
+	 */
+	public record ProtectedResource(URI resource, List<URI> authorizationServers, List<String> scopesSupported) {
+	}
+
+	/**
+	 * RFC 8414 authorization server metadata, as far as the client needs it.
+	 *
+	 * @param issuer the issuer identifier
+	 * @param tokenEndpoint the token endpoint
+	 * @param tokenEndpointAuthMethods the advertised client authentication methods
+	 * @param scopesSupported the advertised scopes
+	 */
+	public record AuthorizationServer(URI issuer, URI tokenEndpoint, List<String> tokenEndpointAuthMethods,
+			List<String> scopesSupported) {
+	}
+
+	/**
+	 * Discovery failed or its result was refused.
+	 */
+	public static final class DiscoveryFailedException extends RuntimeException {
+
+		public DiscoveryFailedException(String message) {
+			super(message);
+		}
+
+	}
+
+}

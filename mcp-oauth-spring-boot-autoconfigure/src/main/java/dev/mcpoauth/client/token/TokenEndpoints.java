@@ -1,0 +1,167 @@
+package dev.mcpoauth.client.token;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import dev.mcpoauth.client.McpOAuthClientException;
+import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
+
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.converter.FormHttpMessageConverter;
+import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.AbstractRestClientOAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+/**
+ * What the token requests of the client flows share: a {@link RestClient} with timeouts, no redirects and
+ * {@link TokenEndpointErrorHandler}; Spring Security's client registrations; RFC 8707 {@code resource} on every
+ * request; {@code private_key_jwt} through the {@link ClientAssertionFactory} (and without {@code client_id} in the
+ * body); and the translation of Spring Security's errors into {@link McpOAuthClientException}s that never quote a
+ * response body.
+ */
+public final class TokenEndpoints {
+
+	private static final String CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+	private final String registrationName;
+
+	private final Registration registration;
+
+	private final ClientAssertionFactory assertions;
+
+	private final RestClient restClient;
+
+	/**
+	 * @param registrationName the registration name
+	 * @param registration the registration
+	 * @param assertions signs client assertions
+	 * @param connectTimeout connect timeout
+	 * @param readTimeout read timeout
+	 */
+	public TokenEndpoints(String registrationName, Registration registration, ClientAssertionFactory assertions,
+			Duration connectTimeout, Duration readTimeout) {
+		this.registrationName = registrationName;
+		this.registration = registration;
+		this.assertions = assertions;
+		this.restClient = restClient(registrationName, connectTimeout, readTimeout, null);
+	}
+
+	/**
+	 * A {@link RestClient} for token endpoints.
+	 * @param registrationName for error messages
+	 * @param connectTimeout connect timeout
+	 * @param readTimeout read timeout
+	 * @param responseConverter reads token responses, or {@code null} for Spring Security's standard one
+	 * @return the client
+	 */
+	static RestClient restClient(String registrationName, Duration connectTimeout, Duration readTimeout,
+			Converter<Map<String, Object>, OAuth2AccessTokenResponse> responseConverter) {
+		HttpClient http = HttpClient.newBuilder()
+			.connectTimeout(connectTimeout)
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.build();
+		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(http);
+		requestFactory.setReadTimeout(readTimeout);
+		OAuth2AccessTokenResponseHttpMessageConverter tokenResponses = new OAuth2AccessTokenResponseHttpMessageConverter();
+		if (responseConverter != null) {
+			tokenResponses.setAccessTokenResponseConverter(responseConverter);
+		}
+		return RestClient.builder()
+			.requestFactory(requestFactory)
+			.configureMessageConverters((converters) -> {
+				converters.addCustomConverter(new FormHttpMessageConverter());
+				converters.addCustomConverter(tokenResponses);
+			})
+			.defaultStatusHandler((status) -> status.isError(), new TokenEndpointErrorHandler(registrationName))
+			.build();
+	}
+
+	RestClient restClient() {
+		return this.restClient;
+	}
+
+	String registrationName() {
+		return this.registrationName;
+	}
+
+	Registration registration() {
+		return this.registration;
+	}
+
+	/**
+	 * The client's registration at the MCP server's authorization server.
+	 * @param target the token endpoint
+	 * @param grantType the grant
+	 * @param scopes the scopes to request
+	 * @return the registration
+	 */
+	ClientRegistration clientRegistration(TokenEndpointTarget target, AuthorizationGrantType grantType,
+			Set<String> scopes) {
+		return ClientRegistration.withRegistrationId(this.registrationName)
+			.clientId(this.registration.getClientId())
+			.clientSecret(this.registration.getClientSecret())
+			.clientAuthenticationMethod(target.clientAuthentication())
+			.authorizationGrantType(grantType)
+			.tokenUri(target.tokenEndpoint().toString())
+			.issuerUri(target.issuer().toString())
+			.scope(scopes)
+			.build();
+	}
+
+	/**
+	 * Add {@code resource}, and {@code private_key_jwt} client authentication when the target uses it.
+	 * @param <T> the grant request type
+	 * @param client a Spring Security token response client
+	 * @param target the token endpoint
+	 */
+	<T extends AbstractOAuth2AuthorizationGrantRequest> void configureForTarget(
+			AbstractRestClientOAuth2AccessTokenResponseClient<T> client, TokenEndpointTarget target) {
+		client.setRestClient(this.restClient);
+		boolean privateKeyJwt = ClientAuthenticationMethod.PRIVATE_KEY_JWT.equals(target.clientAuthentication());
+		client.addParametersConverter((grantRequest) -> {
+			MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>();
+			parameters.set("resource", target.resource().toString());
+			if (privateKeyJwt) {
+				parameters.set(OAuth2ParameterNames.CLIENT_ASSERTION_TYPE, CLIENT_ASSERTION_TYPE);
+				parameters.set(OAuth2ParameterNames.CLIENT_ASSERTION,
+						this.assertions.createAssertion(new ClientAssertionFactory.ClientAssertionRequest(
+								this.registrationName, this.registration.getClientId(), target.issuer(),
+								this.registration.getAssertionLifetime())));
+			}
+			return parameters;
+		});
+	}
+
+	/**
+	 * Run a token request, translating Spring Security's errors.
+	 * @param request the request
+	 * @return the token response
+	 */
+	OAuth2AccessTokenResponse exchange(java.util.function.Supplier<OAuth2AccessTokenResponse> request) {
+		try {
+			return request.get();
+		}
+		catch (OAuth2AuthorizationException ex) {
+			if (ex.getCause() instanceof ResourceAccessException unreachable) {
+				throw new McpOAuthClientException(this.registrationName, "token_endpoint_unreachable",
+						unreachable.getMessage(), 0);
+			}
+			throw new McpOAuthClientException(this.registrationName, ex.getError().getErrorCode(),
+					"The token endpoint's answer is not a valid token response", 0);
+		}
+	}
+
+}
