@@ -1,31 +1,40 @@
 package dev.mcpoauth;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A real HTTP server on a loopback port that answers JSON documents at fixed paths (404 elsewhere) and records every
- * path it was asked for: a stand-in for an identity provider's discovery and JWK Set endpoints whose traffic a test
- * can count.
+ * A real HTTP server on a loopback port for tests: stands in for an identity provider's discovery, JWK Set and
+ * token endpoints. Answers registered paths (404 elsewhere) and records every request, so a test can count them
+ * and check what a client sent.
  */
 public final class StubHttpServer implements AutoCloseable {
 
 	private final HttpServer server;
 
-	private final Map<String, Supplier<String>> documents = new ConcurrentHashMap<>();
+	private final ExecutorService executor = Executors.newFixedThreadPool(16);
 
-	private final List<String> requests = new CopyOnWriteArrayList<>();
+	private final Map<String, Function<Request, Response>> handlers = new ConcurrentHashMap<>();
+
+	private final List<Request> requests = new CopyOnWriteArrayList<>();
 
 	public StubHttpServer() {
 		try {
@@ -35,17 +44,24 @@ public final class StubHttpServer implements AutoCloseable {
 			throw new IllegalStateException(ex);
 		}
 		this.server.createContext("/", (exchange) -> {
-			String path = exchange.getRequestURI().getRawPath();
-			this.requests.add(path);
-			Supplier<String> document = this.documents.get(path);
-			byte[] body = (document != null) ? document.get().getBytes(StandardCharsets.UTF_8) : new byte[0];
+			byte[] requestBody;
+			try (InputStream in = exchange.getRequestBody()) {
+				requestBody = in.readAllBytes();
+			}
+			Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+					exchange.getRequestHeaders(), new String(requestBody, StandardCharsets.UTF_8));
+			this.requests.add(request);
+			Function<Request, Response> handler = this.handlers.get(request.path());
+			Response response = (handler != null) ? handler.apply(request) : new Response(404, "", Map.of());
+			byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
 			exchange.getResponseHeaders().add("Content-Type", "application/json");
-			exchange.sendResponseHeaders((document != null) ? 200 : 404, (body.length > 0) ? body.length : -1);
+			response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+			exchange.sendResponseHeaders(response.status(), (body.length > 0) ? body.length : -1);
 			try (OutputStream out = exchange.getResponseBody()) {
 				out.write(body);
 			}
 		});
-		this.server.setExecutor(Executors.newFixedThreadPool(4));
+		this.server.setExecutor(this.executor);
 		this.server.start();
 	}
 
@@ -54,27 +70,93 @@ public final class StubHttpServer implements AutoCloseable {
 		return "http://localhost:" + this.server.getAddress().getPort();
 	}
 
-	public StubHttpServer serve(String path, Supplier<String> document) {
-		this.documents.put(path, document);
+	public StubHttpServer handle(String path, Function<Request, Response> handler) {
+		this.handlers.put(path, handler);
 		return this;
+	}
+
+	public StubHttpServer serve(String path, Supplier<String> document) {
+		return handle(path, (request) -> Response.json(document.get()));
 	}
 
 	public StubHttpServer serve(String path, String document) {
 		return serve(path, () -> document);
 	}
 
+	/** The paths asked for, in order. */
 	public List<String> requests() {
-		return this.requests;
+		return this.requests.stream().map(Request::path).toList();
+	}
+
+	/** The requests to a path, in order. */
+	public List<Request> requestsTo(String path) {
+		return this.requests.stream().filter((request) -> request.path().equals(path)).toList();
 	}
 
 	public long requestsFor(String path) {
-		return this.requests.stream().filter(path::equals).count();
+		return requestsTo(path).size();
 	}
 
 	@Override
 	public void close() {
 		this.server.stop(0);
-		((java.util.concurrent.ExecutorService) this.server.getExecutor()).shutdownNow();
+		this.executor.shutdownNow();
+	}
+
+	/**
+	 * A request as received.
+	 *
+	 * @param method the method
+	 * @param path the raw path
+	 * @param headers the headers
+	 * @param body the body
+	 */
+	public record Request(String method, String path, Headers headers, String body) {
+
+		/** The body as an {@code application/x-www-form-urlencoded} form; repeated names keep the first. */
+		public Map<String, String> form() {
+			Map<String, String> form = new LinkedHashMap<>();
+			for (String pair : this.body.split("&")) {
+				if (pair.isEmpty()) {
+					continue;
+				}
+				int equals = pair.indexOf('=');
+				String name = URLDecoder.decode((equals >= 0) ? pair.substring(0, equals) : pair, StandardCharsets.UTF_8);
+				String value = (equals >= 0) ? URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8) : "";
+				form.putIfAbsent(name, value);
+			}
+			return form;
+		}
+
+		public String header(String name) {
+			return this.headers.getFirst(name);
+		}
+
+	}
+
+	/**
+	 * A response to send.
+	 *
+	 * @param status the status
+	 * @param body the body
+	 * @param headers extra headers
+	 */
+	public record Response(int status, String body, Map<String, String> headers) {
+
+		public static Response json(String body) {
+			return new Response(200, body, Map.of());
+		}
+
+		public static Response slow(Duration delay, Response response) {
+			try {
+				Thread.sleep(delay.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return response;
+		}
+
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.mcpoauth.client;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Function;
@@ -49,7 +50,8 @@ final class TokenSlot {
 			if (this.scopes == null) {
 				this.scopes = new LinkedHashSet<>(initialScopes);
 			}
-			OAuth2AccessToken token = request.apply(Set.copyOf(this.scopes)).getAccessToken();
+			OAuth2AccessToken token = request.apply(Collections.unmodifiableSet(new LinkedHashSet<>(this.scopes)))
+				.getAccessToken();
 			this.current = held(token);
 			return this.current.value;
 		}
@@ -78,7 +80,7 @@ final class TokenSlot {
 	}
 
 	synchronized Set<String> scopes() {
-		return (this.scopes != null) ? Set.copyOf(this.scopes) : Set.of();
+		return (this.scopes != null) ? Collections.unmodifiableSet(new LinkedHashSet<>(this.scopes)) : Set.of();
 	}
 
 	/**
