@@ -2,6 +2,7 @@ package dev.mcpoauth.client;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,6 +24,7 @@ import dev.mcpoauth.discovery.HttpsPolicy;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 
 import org.springframework.ai.mcp.customizer.McpClientCustomizer;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -44,16 +46,21 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 @EnableConfigurationProperties(McpOAuthClientProperties.class)
 public final class McpOAuthClientAutoConfiguration {
 
+	private static final String ASSERTION_FACTORY_BEAN = "mcpOAuthClientAssertionFactory";
+
 	private final McpOAuthClientProperties properties;
 
 	private final Map<String, AssertionSigningKey> assertionKeys;
 
-	McpOAuthClientAutoConfiguration(McpOAuthClientProperties properties) {
-		this.assertionKeys = McpOAuthClientPropertiesValidator.validate(properties);
+	McpOAuthClientAutoConfiguration(McpOAuthClientProperties properties, ListableBeanFactory beans) {
+		String[] factories = beans.getBeanNamesForType(ClientAssertionFactory.class, false, false);
+		boolean externalAssertions = factories.length > 0
+				&& !Arrays.asList(factories).contains(ASSERTION_FACTORY_BEAN);
+		this.assertionKeys = McpOAuthClientPropertiesValidator.validate(properties, externalAssertions);
 		this.properties = properties;
 	}
 
-	@Bean
+	@Bean(ASSERTION_FACTORY_BEAN)
 	@ConditionalOnMissingBean
 	ClientAssertionFactory mcpOAuthClientAssertionFactory() {
 		return new NimbusClientAssertionFactory(this.assertionKeys, Clock.systemUTC());

@@ -30,9 +30,11 @@ final class McpOAuthClientPropertiesValidator {
 	/**
 	 * Validate, and load the signing keys.
 	 * @param properties the client properties
+	 * @param externalAssertions whether the application signs client assertions itself (its own
+	 * {@code ClientAssertionFactory}), so that {@code private_key_jwt} needs no key file
 	 * @return the client assertion keys by registration name
 	 */
-	static Map<String, AssertionSigningKey> validate(McpOAuthClientProperties properties) {
+	static Map<String, AssertionSigningKey> validate(McpOAuthClientProperties properties, boolean externalAssertions) {
 		HttpsPolicy https = new HttpsPolicy(properties.isAllowInsecureHttp());
 		Map<String, AssertionSigningKey> keys = new LinkedHashMap<>();
 		properties.getRegistrations().forEach((name, registration) -> {
@@ -49,7 +51,9 @@ final class McpOAuthClientPropertiesValidator {
 				throw new InvalidConfigurationPropertyValueException(prefix + "client-authentication-method", method,
 						"Use one of " + METHODS);
 			}
-			if ("private_key_jwt".equals(method) && registration.getPrivateKeyLocation() == null) {
+			boolean assertions = registration.getPrivateKeyLocation() != null
+					|| (externalAssertions && "private_key_jwt".equals(method));
+			if ("private_key_jwt".equals(method) && !assertions) {
 				throw new InvalidConfigurationPropertyValueException(prefix + "private-key-location", null,
 						"private_key_jwt needs the key that signs client assertions: a PKCS#8 PEM or JWK file");
 			}
@@ -57,12 +61,12 @@ final class McpOAuthClientPropertiesValidator {
 				throw new InvalidConfigurationPropertyValueException(prefix + "client-secret", null,
 						method + " needs the client's secret");
 			}
-			if (registration.getClientSecret() == null && registration.getPrivateKeyLocation() == null) {
+			if (registration.getClientSecret() == null && !assertions) {
 				throw new InvalidConfigurationPropertyValueException(prefix + "client-secret", null,
 						"The client has no credentials: set client-secret or private-key-location");
 			}
 			if (registration.getTokenUri() != null && registration.getIssuerUri() == null
-					&& (registration.getPrivateKeyLocation() != null || registration.getFlow() == Flow.CROSS_APP_ACCESS)) {
+					&& (assertions || registration.getFlow() == Flow.CROSS_APP_ACCESS)) {
 				throw new InvalidConfigurationPropertyValueException(prefix + "issuer-uri", null,
 						"With token-uri, set issuer-uri too: it is the audience of client assertions and ID-JAGs");
 			}
