@@ -2,6 +2,7 @@ package dev.mcpoauth.server;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -51,10 +52,25 @@ final class McpOAuthServerPropertiesValidator {
 		if (properties.getClockSkew() == null || properties.getClockSkew().isNegative()) {
 			throw invalid("clock-skew", properties.getClockSkew(), "Use a duration of zero or more, e.g. 60s");
 		}
+		validateJwks(properties.getJwks());
 		validateScopes("required-scopes", properties.getRequiredScopes());
 		validateScopes("scopes-supported", properties.getScopesSupported());
 		for (Map.Entry<String, List<String>> entry : properties.getToolScopes().entrySet()) {
 			validateScopes("tool-scopes." + entry.getKey(), entry.getValue());
+		}
+	}
+
+	private static void validateJwks(McpOAuthServerProperties.Jwks jwks) {
+		for (Map.Entry<String, Duration> entry : Map.of("cache-ttl", jwks.getCacheTtl(), "refresh-cooldown",
+				jwks.getRefreshCooldown(), "connect-timeout", jwks.getConnectTimeout(), "read-timeout",
+				jwks.getReadTimeout()).entrySet()) {
+			if (entry.getValue() == null || entry.getValue().isNegative() || entry.getValue().isZero()) {
+				throw invalid("jwks." + entry.getKey(), entry.getValue(), "Use a positive duration");
+			}
+		}
+		if (jwks.getRefreshCooldown().compareTo(jwks.getCacheTtl()) >= 0) {
+			throw invalid("jwks.refresh-cooldown", jwks.getRefreshCooldown(), "Use a cool-down shorter than "
+					+ PREFIX + "jwks.cache-ttl (" + jwks.getCacheTtl() + "), or keys could never be refreshed");
 		}
 	}
 

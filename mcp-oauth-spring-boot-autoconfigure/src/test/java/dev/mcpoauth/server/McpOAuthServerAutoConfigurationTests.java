@@ -194,6 +194,8 @@ class McpOAuthServerAutoConfigurationTests {
 			offline_access advertised       | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.scopes-supported=mcp;offline_access | mcp.oauth.server.scopes-supported | do not ask for offline_access
 			tool scope with a space         | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.tool-scopes.t=a b                | mcp.oauth.server.tool-scopes.t       | scope is one token
 			missing public key file         | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.public-key-location=classpath:nope.pem | mcp.oauth.server.public-key-location | does not exist
+			cool-down not under the TTL     | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.jwks.cache-ttl=10s,mcp.oauth.server.jwks.refresh-cooldown=10s | mcp.oauth.server.jwks.refresh-cooldown | shorter than
+			zero read timeout               | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.jwks.read-timeout=0s | mcp.oauth.server.jwks.read-timeout | positive duration
 			negative clock skew             | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.clock-skew=-1s                   | mcp.oauth.server.clock-skew          | zero or more
 			""")
 	void badConfigurationFailsAtStartupNamingThePropertyAndTheFix(String name, String properties, String property,
