@@ -51,6 +51,8 @@ public final class StubEnterpriseIdp implements AutoCloseable {
 		this.clientSecret = clientSecret;
 		this.mcpClientId = mcpClientId;
 		this.http.handle("/token", this::exchange);
+		this.http.serve("/.well-known/oauth-authorization-server",
+				"{\"issuer\":\"" + issuer() + "\",\"token_endpoint\":\"" + tokenUri() + "\"}");
 	}
 
 	/** What the token exchange must ask for. */

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -94,7 +95,7 @@ public final class McpAuthorization {
 	public String accessToken() {
 		Discovered target = discovered(null);
 		String subjectToken = subjectToken();
-		return slot(subjectToken).token(initialScopes(target, Set.of()),
+		return slot(subjectToken).token(() -> initialScopes(target, Set.of()),
 				(scopes) -> target.client().requestToken(scopes, subjectToken));
 	}
 
@@ -121,7 +122,7 @@ public final class McpAuthorization {
 		TokenSlot slot = slot(subjectToken);
 		slot.invalidate(sentToken);
 		slot.widen(challenge.scopes());
-		slot.token(initialScopes(target, challenge.scopes()),
+		slot.token(() -> initialScopes(target, challenge.scopes()),
 				(scopes) -> target.client().requestToken(scopes, subjectToken));
 		return true;
 	}
@@ -145,7 +146,7 @@ public final class McpAuthorization {
 			return false;
 		}
 		slot.invalidate(sentToken);
-		slot.token(Set.of(), (scopes) -> target.client().requestToken(scopes, subjectToken));
+		slot.token(Set::of, (scopes) -> target.client().requestToken(scopes, subjectToken));
 		return true;
 	}
 
@@ -260,7 +261,7 @@ public final class McpAuthorization {
 		if (this.registration.getClientAuthenticationMethod() != null) {
 			return new ClientAuthenticationMethod(this.registration.getClientAuthenticationMethod());
 		}
-		List<ClientAuthenticationMethod> possible = new java.util.ArrayList<>();
+		List<ClientAuthenticationMethod> possible = new ArrayList<>();
 		if (this.registration.getPrivateKeyLocation() != null) {
 			possible.add(ClientAuthenticationMethod.PRIVATE_KEY_JWT);
 		}

@@ -9,6 +9,7 @@ import dev.mcpoauth.client.McpOAuthClientProperties.CrossAppAccess;
 import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
 import dev.mcpoauth.client.token.AssertionSigningKey;
+import dev.mcpoauth.discovery.ConfiguredUris;
 import dev.mcpoauth.discovery.HttpsPolicy;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -120,20 +121,10 @@ final class McpOAuthClientPropertiesValidator {
 	}
 
 	private static void validateUri(String property, URI uri, boolean required, HttpsPolicy https) {
-		if (uri == null) {
-			if (required) {
-				throw new InvalidConfigurationPropertyValueException(property, null, "Set the absolute URL");
-			}
-			return;
+		if (uri == null && required) {
+			throw new InvalidConfigurationPropertyValueException(property, null, "Set the absolute URL");
 		}
-		if (!uri.isAbsolute() || uri.getHost() == null || uri.getFragment() != null) {
-			throw new InvalidConfigurationPropertyValueException(property, uri,
-					"Use an absolute http(s) URL with a host and no fragment");
-		}
-		if (!https.permits(uri)) {
-			throw new InvalidConfigurationPropertyValueException(property, uri, "Use https; plain http is allowed "
-					+ "for loopback hosts only, unless you set mcp.oauth.client.allow-insecure-http=true");
-		}
+		ConfiguredUris.check(property, uri, https, "mcp.oauth.client.allow-insecure-http");
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
@@ -33,11 +34,11 @@ final class TokenSlot {
 
 	/**
 	 * The cached token, or a new one.
-	 * @param initialScopes the scopes to request when none were chosen yet
+	 * @param initialScopes the scopes to request when none were chosen yet (asked only then)
 	 * @param request requests a token for a set of scopes
 	 * @return the token value
 	 */
-	String token(Set<String> initialScopes, Function<Set<String>, OAuth2AccessTokenResponse> request) {
+	String token(Supplier<Set<String>> initialScopes, Function<Set<String>, OAuth2AccessTokenResponse> request) {
 		Held held = this.current;
 		if (held != null && held.usableAt(this.clock.instant())) {
 			return held.value;
@@ -48,7 +49,7 @@ final class TokenSlot {
 				return held.value;
 			}
 			if (this.scopes == null) {
-				this.scopes = new LinkedHashSet<>(initialScopes);
+				this.scopes = new LinkedHashSet<>(initialScopes.get());
 			}
 			OAuth2AccessToken token = request.apply(Collections.unmodifiableSet(new LinkedHashSet<>(this.scopes)))
 				.getAccessToken();

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import com.nimbusds.jose.JWSAlgorithm;
 
+import dev.mcpoauth.discovery.ConfiguredUris;
 import dev.mcpoauth.discovery.HttpsPolicy;
 import dev.mcpoauth.server.jwt.AccessTokenDecoders;
 
@@ -83,18 +84,7 @@ final class McpOAuthServerPropertiesValidator {
 	}
 
 	private static void validateAbsolute(String name, URI uri, HttpsPolicy https) {
-		if (uri == null) {
-			return;
-		}
-		String scheme = uri.getScheme();
-		if (!uri.isAbsolute() || uri.getHost() == null || uri.getFragment() != null
-				|| !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
-			throw invalid(name, uri, "Use an absolute http(s) URI with a host and no fragment");
-		}
-		if (https != null && !https.permits(uri)) {
-			throw invalid(name, uri, "Use https; plain http is allowed for loopback hosts only, unless you set "
-					+ PREFIX + "allow-insecure-http=true");
-		}
+		ConfiguredUris.check(PREFIX + name, uri, https, PREFIX + "allow-insecure-http");
 	}
 
 	private static void validateKeySource(McpOAuthServerProperties properties) {

@@ -42,12 +42,16 @@ class CrossAppAccessFlowTests {
 	}
 
 	private void withAuthorization(java.util.function.Consumer<McpAuthorization> test) {
+		withAuthorization("cross-app-access.idp-token-uri=" + this.idp.tokenUri(), test);
+	}
+
+	private void withAuthorization(String identityProvider, java.util.function.Consumer<McpAuthorization> test) {
 		String prefix = "mcp.oauth.client.registrations.s.";
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(McpOAuthClientAutoConfiguration.class))
 			.withBean(IdTokenResolver.class, () -> this.idToken::get)
 			.withPropertyValues(prefix + "server-url=" + this.mcp.issuer() + "/mcp", prefix + "flow=cross-app-access",
 					prefix + "client-id=client-1", prefix + "client-secret=s3cret",
-					prefix + "cross-app-access.idp-token-uri=" + this.idp.tokenUri(),
+					prefix + identityProvider,
 					prefix + "cross-app-access.idp-client-id=idp-client",
 					prefix + "cross-app-access.idp-client-secret=idp-secret")
 			.run((context) -> {
@@ -72,6 +76,24 @@ class CrossAppAccessFlowTests {
 			assertThat(this.idp.exchanges()).isEqualTo(1);
 			assertThat(this.mcp.tokenRequests()).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void discoversTheIdentityProvidersTokenEndpointFromItsIssuer() {
+		withAuthorization("cross-app-access.idp-issuer-uri=" + this.idp.issuer(), (authorization) -> {
+			assertThat(subject(authorization.accessToken())).isEqualTo("alice");
+			assertThat(this.idp.exchanges()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void anIdTokenThatIsNotAJwtIsReported() {
+		this.idToken.set("not-a-jwt");
+		withAuthorization((authorization) -> assertThatExceptionOfType(McpOAuthClientException.class)
+			.isThrownBy(authorization::accessToken)
+			.satisfies((ex) -> assertThat(ex.getError()).isEqualTo("invalid_id_token"))
+			.withMessageNotContaining("not-a-jwt"));
+		assertThat(this.idp.exchanges()).isZero();
 	}
 
 	@Test
