@@ -7,8 +7,10 @@ import dev.mcpoauth.client.transport.McpOAuthClientHttpRequestInterceptor;
 
 /**
  * The registered MCP servers, by name: their {@link McpAuthorization}s, and ready-made request interceptors.
- * Inject it to get a token ({@code clients.authorization("weather").accessToken()}) or to secure a
- * {@code RestClient} ({@code builder.requestInterceptor(clients.restClientInterceptor("weather"))}).
+ * Inject it to get a token ({@code clients.authorization("weather").accessToken()}), to secure a
+ * {@code RestClient} ({@code builder.requestInterceptor(clients.restClientInterceptor("weather"))}) or a
+ * {@code WebClient} ({@code builder.filter(new McpOAuthExchangeFilterFunction(clients.authorization("weather"),
+ * clients.maxStepUps()))}).
  */
 public final class McpOAuthClients {
 

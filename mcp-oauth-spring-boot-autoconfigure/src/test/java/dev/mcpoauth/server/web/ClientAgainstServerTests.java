@@ -8,15 +8,18 @@ import dev.mcpoauth.Jwts;
 import dev.mcpoauth.StubHttpServer;
 import dev.mcpoauth.StubHttpServer.Response;
 import dev.mcpoauth.client.McpOAuthClients;
+import dev.mcpoauth.client.transport.McpOAuthExchangeFilterFunction;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Both halves of the starter over real HTTP: a servlet application protected by the server side, called through
- * the client side's {@code RestClient} interceptor. The first call goes without a token and the 401 challenge
+ * the client side's {@code RestClient} interceptor and {@code WebClient} filter. The first call goes without a token and the 401 challenge
  * drives discovery; after the authorization server rotates its key, the held token is refused with 401 and the
  * interceptor gets a new one and replays.
  */
@@ -54,6 +57,20 @@ class ClientAgainstServerTests {
 						.isEqualTo("ok:{\"n\":3}");
 					assertThat(idp.requestsFor("/token")).as("refused token replaced").isEqualTo(2);
 					assertThat(idp.requestsTo("/token").get(0).form()).containsEntry("resource", mcp);
+
+					WebClient web = WebClient.builder()
+						.clientConnector(new JdkClientHttpConnector())
+						.filter(new McpOAuthExchangeFilterFunction(
+								client.context().getBean(McpOAuthClients.class).authorization("self"), 2))
+						.build();
+					assertThat(web.post().uri(mcp).bodyValue("{\"n\":4}").retrieve().bodyToMono(String.class).block())
+						.isEqualTo("ok:{\"n\":4}");
+					key.set(Jwts.rsa());
+					Thread.sleep(200);
+					assertThat(web.post().uri(mcp).bodyValue("{\"n\":5}").retrieve().bodyToMono(String.class).block())
+						.as("WebClient replays after 401 too")
+						.isEqualTo("ok:{\"n\":5}");
+					assertThat(idp.requestsFor("/token")).isEqualTo(3);
 				}
 			}
 		}
