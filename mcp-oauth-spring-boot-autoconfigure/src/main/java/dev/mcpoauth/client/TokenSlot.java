@@ -69,13 +69,17 @@ final class TokenSlot {
 	}
 
 	/**
-	 * Widen the scopes to request.
-	 * @param more scopes a challenge asked for
+	 * Widen the scopes to request; before the first request, a challenge's scopes become the scopes to request.
+	 * @param more scopes a challenge asked for, possibly none (then nothing changes)
 	 * @return whether the set grew
 	 */
 	synchronized boolean widen(Set<String> more) {
+		if (more.isEmpty()) {
+			return false;
+		}
 		if (this.scopes == null) {
-			this.scopes = new LinkedHashSet<>();
+			this.scopes = new LinkedHashSet<>(more);
+			return true;
 		}
 		return this.scopes.addAll(more);
 	}

@@ -123,6 +123,15 @@ class ClientCredentialsFlowTests {
 	}
 
 	@Test
+	void aChallengeWithoutScopeLeavesTheConfiguredScopes() {
+		withAuthorization(runner("client-secret=s3cret", "scopes=mcp:tools"), (authorization) -> {
+			authorization.onErrorResponse(401, List.of("Bearer resource_metadata=\"" + this.server.issuer()
+					+ "/.well-known/oauth-protected-resource/mcp\""), null);
+			assertThat(this.server.tokenRequests().get(0).form()).containsEntry("scope", "mcp:tools");
+		});
+	}
+
+	@Test
 	void refusesMetadataForAnotherResource() {
 		this.server.http.serve("/.well-known/oauth-protected-resource/mcp", "{\"resource\":\"https://other.example/mcp\","
 				+ "\"authorization_servers\":[\"" + this.server.issuer() + "\"]}");
