@@ -180,9 +180,37 @@ public class McpOAuthClientProperties {
 		private URI tokenUri;
 
 		/**
+		 * Whether token requests carry the RFC 8707 'resource' parameter. Keep true; switch off only for an
+		 * authorization server that refuses it (Entra ID's v2 endpoint).
+		 */
+		private boolean sendResourceParameter = true;
+
+		/**
+		 * Extra form parameters of every token request to the MCP server's authorization server, e.g.
+		 * 'audience' for Auth0.
+		 */
+		private Map<String, String> tokenRequestParameters = new LinkedHashMap<>();
+
+		/**
 		 * Settings of the cross-app-access flow.
 		 */
 		private final CrossAppAccess crossAppAccess = new CrossAppAccess();
+
+		public boolean isSendResourceParameter() {
+			return this.sendResourceParameter;
+		}
+
+		public void setSendResourceParameter(boolean sendResourceParameter) {
+			this.sendResourceParameter = sendResourceParameter;
+		}
+
+		public Map<String, String> getTokenRequestParameters() {
+			return this.tokenRequestParameters;
+		}
+
+		public void setTokenRequestParameters(Map<String, String> tokenRequestParameters) {
+			this.tokenRequestParameters = tokenRequestParameters;
+		}
 
 		public URI getServerUrl() {
 			return this.serverUrl;

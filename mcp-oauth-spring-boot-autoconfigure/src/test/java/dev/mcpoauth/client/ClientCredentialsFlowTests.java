@@ -162,6 +162,16 @@ class ClientCredentialsFlowTests {
 	}
 
 	@Test
+	void extraParametersAndNoResourceForAuthorizationServersThatNeedIt() {
+		withAuthorization(runner("client-secret=s3cret", "token-request-parameters.audience=https://api.example",
+				"send-resource-parameter=false"), (authorization) -> {
+					authorization.accessToken();
+					assertThat(this.server.tokenRequests().get(0).form()).containsEntry("audience", "https://api.example")
+						.doesNotContainKey("resource");
+				});
+	}
+
+	@Test
 	void clientSecretPostSendsTheCredentialsInTheBody() {
 		withAuthorization(runner("client-secret=s3cret", "client-authentication-method=client_secret_post"),
 				(authorization) -> {

@@ -122,7 +122,8 @@ public final class TokenEndpoints {
 	}
 
 	/**
-	 * Add {@code resource}, and {@code private_key_jwt} client authentication when the target uses it.
+	 * Add {@code resource} (unless switched off), the configured extra parameters, and {@code private_key_jwt} client
+	 * authentication when the target uses it.
 	 * @param <T> the grant request type
 	 * @param client a Spring Security token response client
 	 * @param target the token endpoint
@@ -133,7 +134,10 @@ public final class TokenEndpoints {
 		boolean privateKeyJwt = ClientAuthenticationMethod.PRIVATE_KEY_JWT.equals(target.clientAuthentication());
 		client.addParametersConverter((grantRequest) -> {
 			MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>();
-			parameters.set("resource", target.resource().toString());
+			if (this.registration.isSendResourceParameter()) {
+				parameters.set("resource", target.resource().toString());
+			}
+			this.registration.getTokenRequestParameters().forEach(parameters::set);
 			if (privateKeyJwt) {
 				parameters.set(OAuth2ParameterNames.CLIENT_ASSERTION_TYPE, CLIENT_ASSERTION_TYPE);
 				parameters.set(OAuth2ParameterNames.CLIENT_ASSERTION,
