@@ -147,6 +147,7 @@ class McpOAuthClientAutoConfigurationTests {
 			token-uri without issuer      | server-url=https://m.example/mcp;client-id=c;private-key-location=KEY;token-uri=https://as.example/token | issuer-uri      | audience
 			long assertion lifetime       | server-url=https://m.example/mcp;client-id=c;client-secret=x;assertion-lifetime=1h    | assertion-lifetime              | at most 5m
 			cross-app without idp         | server-url=https://m.example/mcp;client-id=c;client-secret=x;flow=cross-app-access;cross-app-access.idp-client-id=i | cross-app-access.idp-token-uri | identity provider
+			cross-app bad idp method      | server-url=https://m.example/mcp;client-id=c;client-secret=x;flow=cross-app-access;cross-app-access.idp-token-uri=https://idp.example/token;cross-app-access.idp-client-id=i;cross-app-access.idp-client-authentication-method=private_key_jwt | cross-app-access.idp-client-authentication-method | Use one of
 			cross-app without idp client  | server-url=https://m.example/mcp;client-id=c;client-secret=x;flow=cross-app-access;cross-app-access.idp-token-uri=https://idp.example/token | cross-app-access.idp-client-id | identifier
 			""")
 	void badConfigurationFailsAtStartupNamingThePropertyAndTheFix(String name, String properties, String property,

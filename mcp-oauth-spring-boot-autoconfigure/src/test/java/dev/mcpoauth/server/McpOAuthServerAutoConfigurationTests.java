@@ -8,7 +8,6 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.mcpoauth.Jwts;
-import dev.mcpoauth.server.metadata.ProtectedResourceMetadataCustomizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -135,13 +134,6 @@ class McpOAuthServerAutoConfigurationTests {
 				assertThat(context.getBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN))
 					.isNotSameAs(applicationDecoder);
 			});
-	}
-
-	@Test
-	void metadataCustomizersAreCollected() {
-		this.runner.withPropertyValues(ISSUER)
-			.withBean(ProtectedResourceMetadataCustomizer.class, () -> (metadata) -> metadata.claim("x", "y"))
-			.run((context) -> assertThat(context).hasSingleBean(ProtectedResourceMetadataCustomizer.class));
 	}
 
 	@Test

@@ -48,6 +48,8 @@ public final class CrossAppAccessTokenClient implements McpTokenClient {
 	/** The {@code typ} header of an ID-JAG. */
 	static final String ID_JAG_TYP = "oauth-id-jag+jwt";
 
+	private static final DefaultMapOAuth2AccessTokenResponseConverter STANDARD_RESPONSES = new DefaultMapOAuth2AccessTokenResponseConverter();
+
 	private final TokenEndpoints endpoints;
 
 	private final TokenEndpointTarget target;
@@ -154,7 +156,7 @@ public final class CrossAppAccessTokenClient implements McpTokenClient {
 		if (tokenType instanceof String type && "N_A".equalsIgnoreCase(type)) {
 			copy.put(OAuth2ParameterNames.TOKEN_TYPE, OAuth2AccessToken.TokenType.BEARER.getValue());
 		}
-		return new DefaultMapOAuth2AccessTokenResponseConverter().convert(copy);
+		return STANDARD_RESPONSES.convert(copy);
 	}
 
 }

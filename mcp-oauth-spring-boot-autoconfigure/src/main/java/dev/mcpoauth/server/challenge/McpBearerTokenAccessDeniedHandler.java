@@ -38,7 +38,7 @@ public final class McpBearerTokenAccessDeniedHandler implements AccessDeniedHand
 			AccessDeniedException accessDeniedException) {
 		List<String> scopes = (accessDeniedException instanceof InsufficientScopeException insufficient)
 				? insufficient.getRequiredScopes() : this.requiredScopes;
-		String challenge = new BearerChallenge().param("error", "insufficient_scope")
+		String challenge = new BearerChallengeHeader().param("error", "insufficient_scope")
 			.param("error_description", "The access token lacks a scope this request needs")
 			.scope(scopes)
 			.param("resource_metadata", this.resource.metadataUrl(request))

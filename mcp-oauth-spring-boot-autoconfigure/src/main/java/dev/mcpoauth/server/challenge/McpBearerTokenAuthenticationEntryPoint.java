@@ -40,7 +40,7 @@ public final class McpBearerTokenAuthenticationEntryPoint implements Authenticat
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) {
-		BearerChallenge challenge = new BearerChallenge();
+		BearerChallengeHeader challenge = new BearerChallengeHeader();
 		HttpStatus status = HttpStatus.UNAUTHORIZED;
 		if (authException instanceof OAuth2AuthenticationException oauth2) {
 			OAuth2Error error = oauth2.getError();

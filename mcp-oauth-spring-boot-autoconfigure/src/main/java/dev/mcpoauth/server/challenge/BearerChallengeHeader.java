@@ -6,13 +6,13 @@ import java.util.Collection;
  * Builds the value of a {@code WWW-Authenticate: Bearer} challenge (RFC 6750 section 3) with parameters in the
  * order they are added. Parameters without a value are left out; quotes and backslashes in values are escaped.
  */
-final class BearerChallenge {
+final class BearerChallengeHeader {
 
 	private final StringBuilder value = new StringBuilder("Bearer");
 
 	private boolean first = true;
 
-	BearerChallenge param(String name, String parameterValue) {
+	BearerChallengeHeader param(String name, String parameterValue) {
 		if (parameterValue == null || parameterValue.isEmpty()) {
 			return this;
 		}
@@ -28,7 +28,7 @@ final class BearerChallenge {
 		return this;
 	}
 
-	BearerChallenge scope(Collection<String> scopes) {
+	BearerChallengeHeader scope(Collection<String> scopes) {
 		return param("scope", String.join(" ", scopes));
 	}
 

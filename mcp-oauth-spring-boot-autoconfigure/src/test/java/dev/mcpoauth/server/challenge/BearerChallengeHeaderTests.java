@@ -6,27 +6,27 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class BearerChallengeTests {
+class BearerChallengeHeaderTests {
 
 	@Test
 	void keepsOrderAndLeavesOutEmptyParameters() {
-		assertThat(new BearerChallenge().param("error", null)
+		assertThat(new BearerChallengeHeader().param("error", null)
 			.param("resource_metadata", "https://h/.well-known/oauth-protected-resource/mcp")
 			.scope(List.of())
 			.toString()).isEqualTo("Bearer resource_metadata=\"https://h/.well-known/oauth-protected-resource/mcp\"");
-		assertThat(new BearerChallenge().scope(List.of("a", "b")).param("x", "y").toString())
+		assertThat(new BearerChallengeHeader().scope(List.of("a", "b")).param("x", "y").toString())
 			.isEqualTo("Bearer scope=\"a b\", x=\"y\"");
 	}
 
 	@Test
 	void escapesQuotesAndBackslashesAndDropsControlCharacters() {
-		assertThat(new BearerChallenge().param("error_description", "say \"hi\" \\ now\r\nInjected: 1").toString())
+		assertThat(new BearerChallengeHeader().param("error_description", "say \"hi\" \\ now\r\nInjected: 1").toString())
 			.isEqualTo("Bearer error_description=\"say \\\"hi\\\" \\\\ now  Injected: 1\"");
 	}
 
 	@Test
 	void noParametersIsTheBareScheme() {
-		assertThat(new BearerChallenge().toString()).isEqualTo("Bearer");
+		assertThat(new BearerChallengeHeader().toString()).isEqualTo("Bearer");
 	}
 
 }
