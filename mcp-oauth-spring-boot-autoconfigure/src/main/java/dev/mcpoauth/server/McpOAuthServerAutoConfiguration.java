@@ -8,6 +8,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import com.nimbusds.jose.proc.SecurityContext;
 
+import dev.mcpoauth.server.authentication.HeaderOnlyBearerTokenResolver;
 import dev.mcpoauth.server.authentication.McpBearerAuthenticationManagerResolver;
 import dev.mcpoauth.server.authentication.ScopeAuthoritiesConverter;
 import dev.mcpoauth.server.challenge.McpBearerTokenAccessDeniedHandler;
@@ -146,9 +147,6 @@ public final class McpOAuthServerAutoConfiguration {
 			ObjectProvider<ProtectedResourceMetadataCustomizer> metadataCustomizers) {
 		String endpoint = resource.endpoint();
 		String[] metadataPaths = ProtectedResourceMetadataFilter.paths(resource).toArray(String[]::new);
-		DefaultBearerTokenResolver headerOnly = new DefaultBearerTokenResolver();
-		headerOnly.setAllowUriQueryParameter(false);
-		headerOnly.setAllowFormEncodedBodyParameter(false);
 		McpBearerAuthenticationManagerResolver authenticationManagers = new McpBearerAuthenticationManagerResolver(
 				decoder, ScopeAuthoritiesConverter.authenticationConverter(), resource,
 				this.properties.getAudiences());
@@ -164,7 +162,7 @@ public final class McpOAuthServerAutoConfiguration {
 				.anyRequest()
 				.access(requiredScopes()))
 			.oauth2ResourceServer((resourceServer) -> resourceServer.authenticationManagerResolver(authenticationManagers)
-				.bearerTokenResolver(headerOnly)
+				.bearerTokenResolver(new HeaderOnlyBearerTokenResolver())
 				.authenticationEntryPoint(entryPoint)
 				.accessDeniedHandler(accessDeniedHandler))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)

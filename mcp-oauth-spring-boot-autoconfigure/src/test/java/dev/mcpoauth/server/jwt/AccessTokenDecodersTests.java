@@ -155,6 +155,33 @@ class AccessTokenDecodersTests {
 	}
 
 	@Test
+	void timeClaimsMustBeNumericDatesInRangeButMayBeFractional() throws Exception {
+		String secret = "0123456789abcdef0123456789abcdef";
+		McpOAuthServerProperties properties = properties();
+		properties.setHmacSecret(secret);
+		properties.setJwsAlgorithms(List.of("HS256"));
+		JwtDecoder decoder = AccessTokenDecoders.create(properties, null);
+		long now = System.currentTimeMillis() / 1000;
+		String claims = "{\"iss\":\"" + this.idp.url() + "\",\"sub\":\"user\",\"exp\":%s,\"nbf\":%s}";
+		assertThat(decoder.decode(hs256(secret, claims.formatted((now + 300) + ".5", now - 1))).getSubject())
+			.isEqualTo("user");
+		for (String[] times : new String[][] { { String.valueOf(now + 300), "9223372036854775807" },
+				{ "9223372036854775807", String.valueOf(now) }, { "1e30", String.valueOf(now) },
+				{ String.valueOf(now + 300), "-5" } }) {
+			assertThatExceptionOfType(JwtException.class).as(String.join(",", times))
+				.isThrownBy(() -> decoder.decode(hs256(secret, claims.formatted(times[0], times[1]))));
+		}
+	}
+
+	private static String hs256(String secret, String claims) throws Exception {
+		com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(
+				new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
+				new com.nimbusds.jose.Payload(claims));
+		jws.sign(new com.nimbusds.jose.crypto.MACSigner(secret.getBytes()));
+		return jws.serialize();
+	}
+
+	@Test
 	void algorithmsOutsideTheAllowListAreRefused() {
 		ECKey ec = Jwts.ec();
 		this.idp.serve("/jwks", Jwts.jwks(ec.toPublicJWK()));
