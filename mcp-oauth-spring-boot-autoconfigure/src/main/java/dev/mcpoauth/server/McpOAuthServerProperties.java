@@ -270,12 +270,15 @@ public class McpOAuthServerProperties {
 	public static class Jwks {
 
 		/**
-		 * How long fetched keys are used before they are fetched again.
+		 * How long fetched keys are used before they are fetched again; they are refreshed in the background
+		 * shortly before (at most 30s, a quarter of the TTL). While the endpoint is down or answers garbage, the
+		 * last keys fetched stay in use.
 		 */
 		private Duration cacheTtl = Duration.ofMinutes(5);
 
 		/**
-		 * Least time between two fetches of the JWK Set, however many tokens name an unknown 'kid'.
+		 * Least time between two fetches of the JWK Set, successful or not, however many tokens name an unknown
+		 * 'kid'. Must be shorter than cache-ttl.
 		 */
 		private Duration refreshCooldown = Duration.ofSeconds(30);
 

@@ -13,7 +13,9 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -37,6 +39,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 public final class AccessTokenDecoders {
 
 	private static final int JWK_SET_SIZE_LIMIT = 512 * 1024;
+
+	/** Keys are refreshed in the background this long (at most a quarter of the TTL) before they expire. */
+	private static final long MAX_REFRESH_AHEAD_MILLIS = 30_000;
 
 	private AccessTokenDecoders() {
 	}
@@ -118,13 +123,23 @@ public final class AccessTokenDecoders {
 					+ " must use https (http is allowed for loopback hosts, or with mcp.oauth.server.allow-insecure-http=true)");
 		}
 		try {
-			return JWKSourceBuilder.<SecurityContext>create(jwkSetUri.toURL(), retriever)
-				.cache(jwks.getCacheTtl().toMillis(), jwks.getConnectTimeout().plus(jwks.getReadTimeout()).toMillis())
-				.rateLimited(jwks.getRefreshCooldown().toMillis())
+			JWKSetSource<SecurityContext> fetches = new CooldownJwkSetSource(
+					new URLBasedJWKSetSource<>(jwkSetUri.toURL(), retriever), jwks.getRefreshCooldown().toMillis());
+			long ttl = jwks.getCacheTtl().toMillis();
+			long refreshTimeout = jwks.getConnectTimeout().plus(jwks.getReadTimeout()).toMillis();
+			long refreshAhead = Math.min(MAX_REFRESH_AHEAD_MILLIS, ttl / 4);
+			JWKSourceBuilder<SecurityContext> builder = JWKSourceBuilder.create(fetches)
+				.cache(ttl, refreshTimeout)
+				.rateLimited(false)
 				.retrying(false)
-				.outageTolerant(false)
-				.refreshAheadCache(false)
-				.build();
+				.outageTolerant(false);
+			if (refreshAhead + refreshTimeout <= ttl) {
+				builder.refreshAheadCache(refreshAhead, false);
+			}
+			else {
+				builder.refreshAheadCache(false);
+			}
+			return builder.build();
 		}
 		catch (MalformedURLException ex) {
 			throw new IllegalStateException("The JWK Set URI " + jwkSetUri + " is not a URL", ex);
