@@ -124,6 +124,15 @@ public class McpOAuthServerProperties {
 	 */
 	private final Jwks jwks = new Jwks();
 
+	/**
+	 * The opt-in cache of validated tokens.
+	 */
+	private final TokenCache tokenCache = new TokenCache();
+
+	public TokenCache getTokenCache() {
+		return this.tokenCache;
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -322,6 +331,39 @@ public class McpOAuthServerProperties {
 
 		public void setReadTimeout(Duration readTimeout) {
 			this.readTimeout = readTimeout;
+		}
+
+	}
+
+	/**
+	 * Cache of validated tokens: a token seen before is not verified again until it expires.
+	 */
+	public static class TokenCache {
+
+		/**
+		 * Whether validated tokens are cached (keyed by the whole token, never past its 'exp').
+		 */
+		private boolean enabled;
+
+		/**
+		 * Most tokens held.
+		 */
+		private int maxSize = 10_000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(int maxSize) {
+			this.maxSize = maxSize;
 		}
 
 	}

@@ -54,6 +54,9 @@ final class McpOAuthServerPropertiesValidator {
 			throw invalid("clock-skew", properties.getClockSkew(), "Use a duration of zero or more, e.g. 60s");
 		}
 		validateJwks(properties.getJwks());
+		if (properties.getTokenCache().getMaxSize() < 1) {
+			throw invalid("token-cache.max-size", properties.getTokenCache().getMaxSize(), "Use a size of 1 or more");
+		}
 		validateScopes("required-scopes", properties.getRequiredScopes());
 		validateScopes("scopes-supported", properties.getScopesSupported());
 		for (Map.Entry<String, List<String>> entry : properties.getToolScopes().entrySet()) {

@@ -71,7 +71,8 @@ public final class AccessTokenDecoders {
 			.jwtProcessorCustomizer((processor) -> processor.setJWSKeySelector(keySelector))
 			.build();
 		decoder.setJwtValidator(AccessTokenValidators.create(properties.getIssuerUri(), properties.getClockSkew()));
-		return decoder;
+		McpOAuthServerProperties.TokenCache cache = properties.getTokenCache();
+		return cache.isEnabled() ? new ValidatedTokenCache(decoder, cache.getMaxSize(), Clock.systemUTC()) : decoder;
 	}
 
 	/**
