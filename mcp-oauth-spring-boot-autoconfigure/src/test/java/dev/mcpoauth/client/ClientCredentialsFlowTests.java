@@ -259,14 +259,14 @@ class ClientCredentialsFlowTests {
 	}
 
 	@Test
-	void fiftyThreadsNeedingATokenCauseOneTokenRequest() {
+	void sixtyFourThreadsNeedingATokenCauseOneTokenRequest() {
 		this.server.tokenResponse.set((request) -> Response.slow(Duration.ofMillis(300), StubAuthorizationServer.token(300)));
 		withAuthorization(runner("client-secret=s3cret"), (authorization) -> {
-			ExecutorService pool = Executors.newFixedThreadPool(50);
+			ExecutorService pool = Executors.newFixedThreadPool(64);
 			try {
 				CountDownLatch start = new CountDownLatch(1);
 				List<Future<String>> tokens = new ArrayList<>();
-				for (int i = 0; i < 50; i++) {
+				for (int i = 0; i < 64; i++) {
 					Callable<String> task = () -> {
 						start.await();
 						return authorization.accessToken();

@@ -9,15 +9,12 @@ import java.util.Set;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.JWSKeySelector;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.ResourceRetriever;
@@ -33,7 +30,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 /**
  * Builds the access-token {@link JwtDecoder} from {@link McpOAuthServerProperties}: a Spring Security
  * {@link NimbusJwtDecoder} over one key source, restricted to the configured algorithms, with
- * {@link AccessTokenValidators}. Nothing is fetched here: remote keys and discovery are resolved on first use.
+ * {@link AccessTokenValidators} and, when enabled, the {@link ValidatedTokenCache}. Nothing is fetched here: remote keys and discovery are resolved on first use.
  * Expects properties already checked by {@code McpOAuthServerPropertiesValidator}.
  */
 public final class AccessTokenDecoders {
@@ -57,22 +54,32 @@ public final class AccessTokenDecoders {
 		Set<JWSAlgorithm> algorithms = algorithms(properties);
 		JWK staticKey = staticKey(properties);
 		JWSKeySelector<SecurityContext> keySelector;
-		JWKSource<SecurityContext> keys;
 		if (staticKey != null) {
-			keys = new ImmutableJWKSet<>(new JWKSet(staticKey));
 			keySelector = new StaticKeySelector(staticKey, algorithms);
 		}
 		else {
-			keys = (inProcessKeys != null) ? new InProcessFirstJwkSource(inProcessKeys, remoteKeys(properties))
-					: remoteKeys(properties);
-			keySelector = new JWSVerificationKeySelector<>(algorithms, keys);
+			JWKSource<SecurityContext> remote = remoteKeys(properties);
+			keySelector = new KidKeySelector(algorithms,
+					(inProcessKeys != null) ? new InProcessFirstJwkSource(inProcessKeys, remote) : remote);
 		}
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys)
-			.jwtProcessorCustomizer((processor) -> processor.setJWSKeySelector(keySelector))
-			.build();
+		NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor(keySelector));
 		decoder.setJwtValidator(AccessTokenValidators.create(properties.getIssuerUri(), properties.getClockSkew()));
 		McpOAuthServerProperties.TokenCache cache = properties.getTokenCache();
 		return cache.isEnabled() ? new ValidatedTokenCache(decoder, cache.getMaxSize(), Clock.systemUTC()) : decoder;
+	}
+
+	/**
+	 * Nimbus's processor as Spring Security's builders set it up (no {@code typ} or claim checks of its own: Spring
+	 * Security's validators do those), with the NumericDate range check in front.
+	 */
+	private static NumericDateCheckingJwtProcessor processor(JWSKeySelector<SecurityContext> keySelector) {
+		NumericDateCheckingJwtProcessor processor = new NumericDateCheckingJwtProcessor();
+		processor.setJWSTypeVerifier((header, context) -> {
+		});
+		processor.setJWSKeySelector(keySelector);
+		processor.setJWTClaimsSetVerifier((claims, context) -> {
+		});
+		return processor;
 	}
 
 	/**

@@ -14,8 +14,7 @@ import org.springframework.security.oauth2.jwt.JwtTypeValidator;
 
 /**
  * The claim and header checks every MCP access token passes, composed from Spring Security's validators:
- * time claims that are real NumericDates ({@link NumericDateRangeValidator}), {@code exp} required and not passed,
- * {@code nbf} not in the future (both with clock skew), {@code iss} equal to
+ * {@code exp} required and not passed, {@code nbf} not in the future (both with clock skew), {@code iss} equal to
  * the configured issuer, and a {@code typ} that belongs to an access token. The audience is checked per request by
  * {@link dev.mcpoauth.server.authentication.McpBearerAuthenticationManagerResolver}.
  */
@@ -38,7 +37,6 @@ public final class AccessTokenValidators {
 	 */
 	public static OAuth2TokenValidator<Jwt> create(URI issuer, Duration clockSkew) {
 		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
-		validators.add(new NumericDateRangeValidator());
 		JwtTimestampValidator timestamps = new JwtTimestampValidator(clockSkew);
 		timestamps.setAllowEmptyExpiryClaim(false);
 		validators.add(timestamps);

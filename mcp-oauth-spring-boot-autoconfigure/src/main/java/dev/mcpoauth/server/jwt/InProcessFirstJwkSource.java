@@ -1,6 +1,8 @@
 package dev.mcpoauth.server.jwt;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
@@ -14,7 +16,11 @@ import com.nimbusds.jose.proc.SecurityContext;
  */
 public final class InProcessFirstJwkSource implements JWKSource<SecurityContext> {
 
+	private static final int MAX_KEYS = 64;
+
 	private final JWKSource<SecurityContext> inProcess;
+
+	private final Map<JWK, JWK> publicParts = new ConcurrentHashMap<>();
 
 	private final JWKSource<SecurityContext> remote;
 
@@ -31,9 +37,22 @@ public final class InProcessFirstJwkSource implements JWKSource<SecurityContext>
 	public List<JWK> get(JWKSelector jwkSelector, SecurityContext context) throws KeySourceException {
 		List<JWK> local = this.inProcess.get(jwkSelector, context);
 		if (!local.isEmpty()) {
-			return local.stream().map(JWK::toPublicJWK).toList();
+			return local.stream().map(this::publicPart).toList();
 		}
 		return this.remote.get(jwkSelector, context);
+	}
+
+	/** The public part of a local key, made once per key (the local set holds a handful). */
+	private JWK publicPart(JWK key) {
+		JWK publicKey = this.publicParts.get(key);
+		if (publicKey == null) {
+			if (this.publicParts.size() >= MAX_KEYS) {
+				this.publicParts.clear();
+			}
+			publicKey = key.toPublicJWK();
+			this.publicParts.put(key, publicKey);
+		}
+		return publicKey;
 	}
 
 }
