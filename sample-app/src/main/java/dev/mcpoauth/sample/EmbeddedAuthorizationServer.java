@@ -2,8 +2,7 @@ package dev.mcpoauth.sample;
 
 import java.util.List;
 
-import dev.mcpoauth.server.McpOAuthServerProperties;
-
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -21,10 +20,10 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 class EmbeddedAuthorizationServer {
 
 	@Bean
-	OAuth2TokenCustomizer<JwtEncodingContext> mcpAudience(McpOAuthServerProperties mcp) {
+	OAuth2TokenCustomizer<JwtEncodingContext> mcpAudience(@Value("${mcp.oauth.server.resource}") String resource) {
 		return (context) -> {
 			if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
-				context.getClaims().audience(List.of(mcp.getResource().toString()));
+				context.getClaims().audience(List.of(resource));
 			}
 		};
 	}

@@ -1,0 +1,97 @@
+package dev.mcpoauth.benchmarks;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A closed-loop load generator on loopback: each thread opens one MCP session (initialize) and then sends
+ * {@code tools/list} as fast as answers come, for a warm-up and then a measured period; prints requests per second.
+ * Any answer other than 200 counts as an error and is reported.
+ * Usage: {@code McpLoad <mcp-url> <bearer-token-or-"none"> <threads> <warmup-seconds> <seconds>}
+ */
+public final class McpLoad {
+
+	private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+			+ "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"load\",\"version\":\"1\"}}}";
+
+	private static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+
+	private McpLoad() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		URI url = URI.create(args[0]);
+		String token = "none".equals(args[1]) ? null : args[1];
+		int threads = Integer.parseInt(args[2]);
+		Duration warmup = Duration.ofSeconds(Long.parseLong(args[3]));
+		Duration measured = Duration.ofSeconds(Long.parseLong(args[4]));
+		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+		LongAdder done = new LongAdder();
+		LongAdder errors = new LongAdder();
+		AtomicBoolean counting = new AtomicBoolean();
+		AtomicBoolean running = new AtomicBoolean(true);
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		List<Future<?>> workers = new ArrayList<>();
+		for (int i = 0; i < threads; i++) {
+			workers.add(pool.submit(() -> {
+				HttpResponse<String> init = http.send(request(url, token, null, INITIALIZE), HttpResponse.BodyHandlers.ofString());
+				String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow(
+						() -> new IllegalStateException("initialize answered " + init.statusCode()));
+				http.send(request(url, token, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
+						HttpResponse.BodyHandlers.discarding());
+				while (running.get()) {
+					HttpResponse<String> response = http.send(request(url, token, session, TOOLS_LIST),
+							HttpResponse.BodyHandlers.ofString());
+					if (counting.get()) {
+						(response.statusCode() == 200 ? done : errors).increment();
+					}
+				}
+				return null;
+			}));
+		}
+		double seconds;
+		try {
+			Thread.sleep(warmup.toMillis());
+			counting.set(true);
+			long start = System.nanoTime();
+			Thread.sleep(measured.toMillis());
+			counting.set(false);
+			seconds = (System.nanoTime() - start) / 1e9;
+			running.set(false);
+			for (Future<?> worker : workers) {
+				worker.get();
+			}
+		}
+		finally {
+			running.set(false);
+			pool.shutdownNow();
+		}
+		System.out.printf("%s %.1f req/s (%d requests, %d errors, %d threads, %.1f s)%n",
+				(token != null) ? "secured" : "unsecured", done.sum() / seconds, done.sum(), errors.sum(), threads, seconds);
+	}
+
+	private static HttpRequest request(URI url, String token, String session, String body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(url)
+			.header("Content-Type", "application/json")
+			.header("Accept", "application/json, text/event-stream")
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		if (session != null) {
+			request.header("Mcp-Session-Id", session);
+		}
+		return request.build();
+	}
+
+}
