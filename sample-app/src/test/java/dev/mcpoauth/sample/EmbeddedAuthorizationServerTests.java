@@ -12,9 +12,6 @@ import java.util.stream.Stream;
 
 import com.nimbusds.jose.JOSEObjectType;
 import dev.mcpoauth.Jwts;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKMatcher;
-import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -80,10 +77,8 @@ class EmbeddedAuthorizationServerTests {
 	RSAKey serverKey;
 
 	@BeforeEach
-	void serverKey() throws Exception {
-		List<JWK> keys = this.authorizationServerKeys
-			.get(new JWKSelector(new JWKMatcher.Builder().privateOnly(true).build()), null);
-		this.serverKey = (RSAKey) keys.get(0);
+	void serverKey() {
+		this.serverKey = TestTokens.signingKey(this.authorizationServerKeys);
 	}
 
 	String token(String scope) {

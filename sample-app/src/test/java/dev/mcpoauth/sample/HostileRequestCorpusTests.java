@@ -18,9 +18,6 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKMatcher;
-import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -79,10 +76,8 @@ class HostileRequestCorpusTests {
 	RSAKey serverKey;
 
 	@BeforeEach
-	void serverKey() throws Exception {
-		List<JWK> keys = this.authorizationServerKeys
-			.get(new JWKSelector(new JWKMatcher.Builder().privateOnly(true).build()), null);
-		this.serverKey = (RSAKey) keys.get(0);
+	void serverKey() {
+		this.serverKey = TestTokens.signingKey(this.authorizationServerKeys);
 	}
 
 	@AfterAll

@@ -4,7 +4,11 @@ import java.util.function.Consumer;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.mcpoauth.Jwts;
 
@@ -20,6 +24,20 @@ final class TestTokens {
 	TestTokens(String issuer, String audience) {
 		this.issuer = issuer;
 		this.audience = audience;
+	}
+
+	/**
+	 * The signing key of the sample's embedded authorization server, so tests can sign tokens it would accept.
+	 */
+	static RSAKey signingKey(JWKSource<SecurityContext> authorizationServerKeys) {
+		try {
+			return (RSAKey) authorizationServerKeys
+				.get(new JWKSelector(new JWKMatcher.Builder().privateOnly(true).build()), null)
+				.get(0);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	String sign(JWK key, Consumer<JWTClaimsSet.Builder> claims) {
