@@ -20,7 +20,7 @@ import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
 import dev.mcpoauth.client.discovery.BearerChallenge;
 import dev.mcpoauth.client.discovery.McpServerDiscovery;
 import dev.mcpoauth.client.discovery.McpServerDiscovery.AuthorizationServer;
-import dev.mcpoauth.client.discovery.McpServerDiscovery.DiscoveryFailedException;
+import dev.mcpoauth.discovery.AuthorizationServerMetadataDiscovery.DiscoveryException;
 import dev.mcpoauth.client.discovery.McpServerDiscovery.ProtectedResource;
 import dev.mcpoauth.client.token.McpTokenClient;
 import dev.mcpoauth.client.token.TokenEndpointTarget;
@@ -167,11 +167,6 @@ public final class McpAuthorization {
 		return status == 403 && onForbidden(challenge, sent);
 	}
 
-	/** @return the scopes currently requested for the calling principal */
-	public Set<String> requestedScopes() {
-		return slot(subjectToken()).scopes();
-	}
-
 	private String subjectToken() {
 		return (this.registration.getFlow() == Flow.CROSS_APP_ACCESS) ? this.idTokens.resolveIdToken() : null;
 	}
@@ -224,7 +219,7 @@ public final class McpAuthorization {
 				this.discovered = new Discovered(resourceMetadata, target, this.tokenClients.apply(target));
 				return this.discovered;
 			}
-			catch (DiscoveryFailedException ex) {
+			catch (DiscoveryException ex) {
 				throw new McpOAuthClientException(this.name, "discovery_failed", ex.getMessage(), 0);
 			}
 		}

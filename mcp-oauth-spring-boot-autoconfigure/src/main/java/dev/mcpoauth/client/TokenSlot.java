@@ -84,10 +84,6 @@ final class TokenSlot {
 		return this.scopes.addAll(more);
 	}
 
-	synchronized Set<String> scopes() {
-		return (this.scopes != null) ? Collections.unmodifiableSet(new LinkedHashSet<>(this.scopes)) : Set.of();
-	}
-
 	/**
 	 * The token with the moment it stops being used: the expiry less the margin, or less half the lifetime when
 	 * that is shorter. Spring Security sets the expiry of a response without {@code expires_in} to one second after

@@ -81,7 +81,8 @@ public final class AuthorizationServerMetadataDiscovery {
 	}
 
 	/**
-	 * Metadata could not be discovered, or was refused.
+	 * Metadata could not be discovered, or was refused (server or client side, authorization server or protected
+	 * resource metadata).
 	 */
 	public static final class DiscoveryException extends RuntimeException {
 

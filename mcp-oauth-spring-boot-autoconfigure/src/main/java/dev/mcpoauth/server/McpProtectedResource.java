@@ -46,13 +46,6 @@ public final class McpProtectedResource {
 	}
 
 	/**
-	 * @return whether the resource identifier is configured rather than derived per request
-	 */
-	public boolean isConfigured() {
-		return this.configuredResource != null;
-	}
-
-	/**
 	 * The resource identifier for a request.
 	 * @param request the current request
 	 * @return the configured identifier, or origin + context path + endpoint

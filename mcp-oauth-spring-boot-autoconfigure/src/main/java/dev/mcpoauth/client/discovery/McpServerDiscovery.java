@@ -12,6 +12,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.ResourceRetriever;
 
 import dev.mcpoauth.discovery.AuthorizationServerMetadataDiscovery;
+import dev.mcpoauth.discovery.AuthorizationServerMetadataDiscovery.DiscoveryException;
 import dev.mcpoauth.discovery.HttpsPolicy;
 
 /**
@@ -83,17 +84,17 @@ public final class McpServerDiscovery {
 			}
 			Object resource = metadata.get("resource");
 			if (!(resource instanceof String declared) || !sameResource(URI.create(declared), serverUrl)) {
-				throw new DiscoveryFailedException("The Protected Resource Metadata at " + candidate + " is for resource '"
+				throw new DiscoveryException("The Protected Resource Metadata at " + candidate + " is for resource '"
 						+ resource + "', not for " + serverUrl + "; refusing it");
 			}
 			List<URI> servers = uris(metadata.get("authorization_servers"));
 			if (servers.isEmpty()) {
-				throw new DiscoveryFailedException(
+				throw new DiscoveryException(
 						"The Protected Resource Metadata at " + candidate + " names no authorization_servers");
 			}
 			return new ProtectedResource(URI.create(declared), servers, strings(metadata.get("scopes_supported")));
 		}
-		throw new DiscoveryFailedException("No Protected Resource Metadata found for " + serverUrl + " " + failures);
+		throw new DiscoveryException("No Protected Resource Metadata found for " + serverUrl + " " + failures);
 	}
 
 	/**
@@ -103,16 +104,10 @@ public final class McpServerDiscovery {
 	 */
 	public AuthorizationServer authorizationServer(URI issuer) {
 		requirePermitted(issuer);
-		Map<String, Object> metadata;
-		try {
-			metadata = this.authorizationServers.discover(issuer);
-		}
-		catch (AuthorizationServerMetadataDiscovery.DiscoveryException ex) {
-			throw new DiscoveryFailedException(ex.getMessage());
-		}
+		Map<String, Object> metadata = this.authorizationServers.discover(issuer);
 		Object tokenEndpoint = metadata.get("token_endpoint");
 		if (!(tokenEndpoint instanceof String endpoint)) {
-			throw new DiscoveryFailedException("The metadata of " + issuer + " has no token_endpoint");
+			throw new DiscoveryException("The metadata of " + issuer + " has no token_endpoint");
 		}
 		URI tokenUri = URI.create(endpoint);
 		requirePermitted(tokenUri);
@@ -127,7 +122,7 @@ public final class McpServerDiscovery {
 
 	private void requirePermitted(URI url) {
 		if (!this.https.permits(url)) {
-			throw new DiscoveryFailedException(url + " must use https (plain http is allowed for loopback hosts, or "
+			throw new DiscoveryException(url + " must use https (plain http is allowed for loopback hosts, or "
 					+ "with mcp.oauth.client.allow-insecure-http=true)");
 		}
 	}
@@ -200,17 +195,6 @@ public final class McpServerDiscovery {
 	 */
 	public record AuthorizationServer(URI issuer, URI tokenEndpoint, List<String> tokenEndpointAuthMethods,
 			List<String> scopesSupported) {
-	}
-
-	/**
-	 * Discovery failed or its result was refused.
-	 */
-	public static final class DiscoveryFailedException extends RuntimeException {
-
-		public DiscoveryFailedException(String message) {
-			super(message);
-		}
-
 	}
 
 }

@@ -86,6 +86,35 @@ class AccessTokenDecodersTests {
 	}
 
 	@Test
+	void metadataWithoutAJwkSetUriIsRefusedAndNotAskedAgainWithinTheRetryInterval() {
+		this.idp.serve("/.well-known/oauth-authorization-server", "{\"issuer\":\"" + this.idp.url() + "\"}");
+		McpOAuthServerProperties properties = properties();
+		properties.getJwks().setRefreshCooldown(Duration.ofMinutes(1));
+		JwtDecoder decoder = AccessTokenDecoders.create(properties, null);
+		String token = Jwts.sign(Jwts.rsa(), this.idp.url(), AUDIENCE);
+		assertThatThrownBy(() -> decoder.decode(token)).isInstanceOf(JwtException.class).hasMessageContaining("jwks_uri");
+		assertThatThrownBy(() -> decoder.decode(token)).isInstanceOf(JwtException.class)
+			.hasMessageContaining("failed recently");
+		assertThat(this.idp.requests()).containsExactly("/.well-known/oauth-authorization-server");
+	}
+
+	@Test
+	void aStaticKeyIsNotUsedForAnAlgorithmOfAnotherKeyType() throws Exception {
+		RSAKey rsa = Jwts.rsa();
+		java.nio.file.Path pem = java.nio.file.Files.createTempFile("rsa", ".pem");
+		pem.toFile().deleteOnExit();
+		java.nio.file.Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
+				+ java.util.Base64.getMimeEncoder().encodeToString(rsa.toRSAPublicKey().getEncoded())
+				+ "\n-----END PUBLIC KEY-----\n");
+		McpOAuthServerProperties properties = properties();
+		properties.setPublicKeyLocation(new org.springframework.core.io.FileSystemResource(pem));
+		JwtDecoder decoder = AccessTokenDecoders.create(properties, null);
+		assertThat(decoder.decode(Jwts.sign(rsa, this.idp.url(), AUDIENCE)).getSubject()).isEqualTo("user");
+		assertThatExceptionOfType(BadJwtException.class)
+			.isThrownBy(() -> decoder.decode(Jwts.sign(Jwts.ec(), this.idp.url(), AUDIENCE)));
+	}
+
+	@Test
 	void unknownKidRefreshesTheKeysOnce() {
 		RSAKey first = Jwts.rsa();
 		RSAKey second = Jwts.rsa();
