@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A closed-loop load generator on loopback: each thread opens one MCP session (initialize) and then sends
  * {@code tools/list} as fast as answers come, for a warm-up and then a measured period; prints requests per second.
- * Any answer other than 200 counts as an error and is reported.
- * Usage: {@code McpLoad <mcp-url> <bearer-token-or-"none"> <threads> <warmup-seconds> <seconds>}
+ * Any answer other than 200, in the warm-up or the measured period, counts as an error and is reported. During the warm-up the throughput of each 10-second
+ * window goes to standard error, so it can be seen that the server had reached a steady state (its JIT compiler
+ * finished) before the measured period began.
+ * Usage: {@code McpLoad <label> <mcp-url> <bearer-token-or-"none"> <threads> <warmup-seconds> <seconds>}
  */
 public final class McpLoad {
 
@@ -30,11 +32,12 @@ public final class McpLoad {
 	}
 
 	public static void main(String[] args) throws Exception {
-		URI url = URI.create(args[0]);
-		String token = "none".equals(args[1]) ? null : args[1];
-		int threads = Integer.parseInt(args[2]);
-		Duration warmup = Duration.ofSeconds(Long.parseLong(args[3]));
-		Duration measured = Duration.ofSeconds(Long.parseLong(args[4]));
+		String label = args[0];
+		URI url = URI.create(args[1]);
+		String token = "none".equals(args[2]) ? null : args[2];
+		int threads = Integer.parseInt(args[3]);
+		Duration warmup = Duration.ofSeconds(Long.parseLong(args[4]));
+		Duration measured = Duration.ofSeconds(Long.parseLong(args[5]));
 		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 		LongAdder done = new LongAdder();
 		LongAdder errors = new LongAdder();
@@ -61,7 +64,8 @@ public final class McpLoad {
 		}
 		double seconds;
 		try {
-			Thread.sleep(warmup.toMillis());
+			warmUp(warmup, done, counting);
+			done.reset();
 			counting.set(true);
 			long start = System.nanoTime();
 			Thread.sleep(measured.toMillis());
@@ -77,7 +81,20 @@ public final class McpLoad {
 			pool.shutdownNow();
 		}
 		System.out.printf("%s %.1f req/s (%d requests, %d errors, %d threads, %.1f s)%n",
-				(token != null) ? "secured" : "unsecured", done.sum() / seconds, done.sum(), errors.sum(), threads, seconds);
+				label, done.sum() / seconds, done.sum(), errors.sum(), threads, seconds);
+	}
+
+	/** Counts answers in 10-second windows while the warm-up lasts and reports each window on standard error. */
+	private static void warmUp(Duration warmup, LongAdder done, AtomicBoolean counting) throws InterruptedException {
+		long end = System.nanoTime() + warmup.toNanos();
+		counting.set(true);
+		for (long left = warmup.toMillis(); left > 0; left = (end - System.nanoTime()) / 1_000_000) {
+			long window = Math.min(left, 10_000);
+			long before = done.sum();
+			Thread.sleep(window);
+			System.err.printf("  warm-up window: %.1f req/s%n", (done.sum() - before) * 1000.0 / window);
+		}
+		counting.set(false);
 	}
 
 	private static HttpRequest request(URI url, String token, String session, String body) {
