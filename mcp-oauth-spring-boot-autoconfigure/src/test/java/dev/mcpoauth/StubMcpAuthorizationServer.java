@@ -64,6 +64,11 @@ public final class StubMcpAuthorizationServer implements AutoCloseable {
 		return this.http.requestsFor("/token");
 	}
 
+	/** The {@code assertion} (ID-JAG) of every token request received. */
+	public List<String> assertions() {
+		return this.http.requestsTo("/token").stream().map((request) -> request.form().get("assertion")).toList();
+	}
+
 	private Response jwtBearer(Request request) {
 		Map<String, String> form = request.form();
 		List<String> problems = new ArrayList<>();

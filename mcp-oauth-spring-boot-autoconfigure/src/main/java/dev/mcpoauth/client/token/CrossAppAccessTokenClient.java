@@ -86,6 +86,7 @@ public final class CrossAppAccessTokenClient implements McpTokenClient {
 			parameters.set(OAuth2ParameterNames.SUBJECT_TOKEN_TYPE, ID_TOKEN);
 			parameters.set(OAuth2ParameterNames.AUDIENCE, target.issuer().toString());
 			parameters.set("resource", target.resource().toString());
+			LogSafeParameters.hideConfidentialValues(parameters);
 		});
 		endpoints.configureForTarget(this.jwtBearer, target);
 	}

@@ -28,9 +28,10 @@ import org.springframework.web.client.RestClient;
 /**
  * What the token requests of the client flows share: a {@link RestClient} with timeouts, no redirects and
  * {@link TokenEndpointErrorHandler}; Spring Security's client registrations; RFC 8707 {@code resource} on every
- * request; {@code private_key_jwt} through the {@link ClientAssertionFactory} (and without {@code client_id} in the
- * body); and the translation of Spring Security's errors into {@link McpOAuthClientException}s that never quote a
- * response body.
+ * request; {@code private_key_jwt} through the {@link ClientAssertionFactory} ({@code client_id} stays in the body,
+ * as RFC 7523 allows and Spring Authorization Server requires); request bodies that never show a secret or an
+ * assertion in a DEBUG log ({@link LogSafeParameters}); and the translation of Spring Security's errors into
+ * {@link McpOAuthClientException}s that never quote a response body.
  */
 public final class TokenEndpoints {
 
@@ -122,8 +123,9 @@ public final class TokenEndpoints {
 	}
 
 	/**
-	 * Add {@code resource} (unless switched off), the configured extra parameters, and {@code private_key_jwt} client
-	 * authentication when the target uses it.
+	 * Use this registration's {@link RestClient}, and add {@code resource} (unless switched off), the configured extra
+	 * parameters, and {@code private_key_jwt} client authentication when the target uses it; the values stay out of
+	 * logs ({@link LogSafeParameters}).
 	 * @param <T> the grant request type
 	 * @param client a Spring Security token response client
 	 * @param target the token endpoint
@@ -147,6 +149,7 @@ public final class TokenEndpoints {
 			}
 			return parameters;
 		});
+		client.setParametersCustomizer(LogSafeParameters::hideConfidentialValues);
 	}
 
 	/**
