@@ -10,13 +10,18 @@
 # the server's core: with a 5 s warm-up the result measured compilation, not the steady state (each 10 s warm-up
 # window is printed, so this can be checked).
 #
+# Steady states still differ from one JVM to the next (by up to a third here), so the pair is measured ROUNDS times
+# (default 3), alternating, each run in a fresh JVM, and the median of the per-round ratios is reported.
+#
 # Usage: benchmarks/load.sh [threads] [warmup-seconds] [seconds]      (defaults: 8 150 20)
+#        ROUNDS=1 benchmarks/load.sh                                    (one pair only)
 #        SERVER_ARGS="--mcp.oauth.server.token-cache.enabled=true" benchmarks/load.sh   (extra sample arguments)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${1:-8}
 WARMUP=${2:-150}
 SECONDS_MEASURED=${3:-20}
+ROUNDS=${ROUNDS:-3}
 PORT=18180
 SAMPLE=sample-app/target/sample-app-0.1.0-SNAPSHOT-exec.jar
 BENCH=benchmarks/target/benchmarks.jar
@@ -52,10 +57,15 @@ run() { # label profile -> prints the McpLoad line
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-secured=$(run secured default)
-unsecured=$(run unsecured load-baseline)
-echo "$secured"
-echo "$unsecured"
-s=$(echo "$secured" | awk '{print $2}')
-u=$(echo "$unsecured" | awk '{print $2}')
-awk -v s="$s" -v u="$u" 'BEGIN { printf "secured/unsecured throughput: %.1f%%\n", 100 * s / u }'
+ratios=()
+for round in $(seq 1 "$ROUNDS"); do
+  secured=$(run secured default)
+  unsecured=$(run unsecured load-baseline)
+  s=$(echo "$secured" | awk '{print $2}')
+  u=$(echo "$unsecured" | awk '{print $2}')
+  ratio=$(awk -v s="$s" -v u="$u" 'BEGIN { printf "%.1f", 100 * s / u }')
+  ratios+=("$ratio")
+  echo "round $round: $secured | $unsecured | secured/unsecured $ratio%"
+done
+median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+echo "secured/unsecured throughput, median of $ROUNDS rounds: $median% (rounds: ${ratios[*]})"
