@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A closed-loop load generator on loopback: each thread opens one MCP session (initialize) and then sends
  * {@code tools/list} as fast as answers come, for a warm-up and then a measured period; prints requests per second.
- * Any answer other than 200, in the warm-up or the measured period, counts as an error and is reported. During the warm-up the throughput of each 10-second
- * window goes to standard error, so it can be seen that the server had reached a steady state (its JIT compiler
- * finished) before the measured period began.
+ * Any answer other than 200, in the warm-up or the measured period, counts as an error and is reported. During the
+ * warm-up the throughput of each 10-second window goes to standard error, so it can be seen that the server had
+ * reached a steady state (its JIT compiler finished) before the measured period began.
  * Usage: {@code McpLoad <label> <mcp-url> <bearer-token-or-"none"> <threads> <warmup-seconds> <seconds>}
  */
 public final class McpLoad {
