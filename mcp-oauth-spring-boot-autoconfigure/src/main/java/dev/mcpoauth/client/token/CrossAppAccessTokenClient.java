@@ -48,7 +48,8 @@ public final class CrossAppAccessTokenClient implements McpTokenClient {
 	/** The {@code typ} header of an ID-JAG. */
 	static final String ID_JAG_TYP = "oauth-id-jag+jwt";
 
-	private static final DefaultMapOAuth2AccessTokenResponseConverter STANDARD_RESPONSES = new DefaultMapOAuth2AccessTokenResponseConverter();
+	private static final DefaultMapOAuth2AccessTokenResponseConverter STANDARD_RESPONSES =
+			new DefaultMapOAuth2AccessTokenResponseConverter();
 
 	private final TokenEndpoints endpoints;
 
