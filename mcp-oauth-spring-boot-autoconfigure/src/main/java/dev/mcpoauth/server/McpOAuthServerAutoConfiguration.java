@@ -18,7 +18,10 @@ import dev.mcpoauth.server.jwt.InProcessAuthorizationServer;
 import dev.mcpoauth.server.metadata.ConfiguredMetadataCustomizer;
 import dev.mcpoauth.server.metadata.ProtectedResourceMetadataCustomizer;
 import dev.mcpoauth.server.metadata.ProtectedResourceMetadataFilter;
+import dev.mcpoauth.server.scope.ToolCallScopes;
 import dev.mcpoauth.server.scope.ToolScopeAuthorizationFilter;
+import dev.mcpoauth.server.session.McpSessionBindingFilter;
+import dev.mcpoauth.server.session.McpSessionBindings;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -58,8 +61,10 @@ import org.springframework.web.filter.CorsFilter;
  * authorization specification: bearer JWT access tokens from the {@code Authorization} header only, audience bound
  * to this resource (RFC 8707), RFC 9728 Protected Resource Metadata, and exact {@code WWW-Authenticate} challenges.
  *
- * <p>Its {@link SecurityFilterChain} matches only the MCP endpoint and the metadata paths, so the application's
- * own chains keep governing everything else. It runs after Spring Boot's security auto-configurations so that their
+ * <p>Its {@link SecurityFilterChain} matches only the MCP endpoint (and its sub-paths), the metadata paths and the
+ * requests routed to a servlet transport of the MCP Java SDK, so the application's own chains keep governing
+ * everything else. Within it, every request is authenticated, MCP sessions are bound to the subject that created
+ * them, and every request that may carry a message passes the per-tool scope check. It runs after Spring Boot's security auto-configurations so that their
  * defaults (the default chain, the authorization server's chain) stay in place. Each bean can be replaced by a bean
  * of the same name: {@value #JWT_DECODER_BEAN}, {@value #ENTRY_POINT_BEAN}, {@value #ACCESS_DENIED_HANDLER_BEAN},
  * {@value #SECURITY_FILTER_CHAIN_BEAN}; add {@link ProtectedResourceMetadataCustomizer} beans to change the metadata.
@@ -156,7 +161,9 @@ public final class McpOAuthServerAutoConfiguration {
 					configuredMetadata.customize(builder);
 					metadataCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 				});
-		http.securityMatcher(endpoint, endpoint + "/**", McpProtectedResource.WELL_KNOWN_PATH + "/**")
+		http.securityMatchers((matchers) -> matchers
+			.requestMatchers(endpoint, endpoint + "/**", McpProtectedResource.WELL_KNOWN_PATH + "/**")
+			.requestMatchers(new McpSdkServletRequestMatcher(getClass().getClassLoader())))
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(metadataPaths)
 				.permitAll()
 				.anyRequest()
@@ -172,8 +179,9 @@ public final class McpOAuthServerAutoConfiguration {
 			.csrf(AbstractHttpConfigurer::disable)
 			.cors((cors) -> cors.configurationSource(metadataCors()))
 			.addFilterAfter(metadataFilter, CorsFilter.class)
-			.addFilterAfter(new ToolScopeAuthorizationFilter(endpoint, this.properties.getRequiredScopes(),
-					this.properties.getToolScopes()), AuthorizationFilter.class);
+			.addFilterAfter(new McpSessionBindingFilter(new McpSessionBindings()), AuthorizationFilter.class)
+			.addFilterAfter(new ToolScopeAuthorizationFilter(new ToolCallScopes(this.properties.getRequiredScopes(),
+					this.properties.getToolScopes())), McpSessionBindingFilter.class);
 		return http.build();
 	}
 

@@ -46,6 +46,15 @@ public final class McpProtectedResource {
 	}
 
 	/**
+	 * @return whether the resource identifier, and so the metadata document, is derived from each request's host
+	 * (no {@code mcp.oauth.server.resource} is configured), so that one request's answer must not be cached for
+	 * another
+	 */
+	public boolean dependsOnRequest() {
+		return this.configuredResource == null;
+	}
+
+	/**
 	 * The resource identifier for a request.
 	 * @param request the current request
 	 * @return the configured identifier, or origin + context path + endpoint

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -63,9 +64,21 @@ public final class AccessTokenDecoders {
 					(inProcessKeys != null) ? new InProcessFirstJwkSource(inProcessKeys, remote) : remote);
 		}
 		NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor(keySelector));
-		decoder.setJwtValidator(AccessTokenValidators.create(properties.getIssuerUri(), properties.getClockSkew()));
+		decoder.setJwtValidator(AccessTokenValidators.create(trustedIssuers(properties), properties.getClockSkew()));
 		McpOAuthServerProperties.TokenCache cache = properties.getTokenCache();
 		return cache.isEnabled() ? new ValidatedTokenCache(decoder, cache.getMaxSize(), Clock.systemUTC()) : decoder;
+	}
+
+	/**
+	 * The issuers whose tokens are accepted: the configured issuer; without one, the configured authorization
+	 * servers, whose identifiers the metadata publishes as the issuers of this resource's tokens (RFC 9728). Never
+	 * "any issuer the keys verify": a JWK Set or key shared by several tenants must not let one tenant's tokens in.
+	 * @param properties the server properties
+	 * @return the trusted issuers, never empty for validated properties
+	 */
+	private static List<URI> trustedIssuers(McpOAuthServerProperties properties) {
+		return (properties.getIssuerUri() != null) ? List.of(properties.getIssuerUri())
+				: List.copyOf(properties.getAuthorizationServers());
 	}
 
 	/**

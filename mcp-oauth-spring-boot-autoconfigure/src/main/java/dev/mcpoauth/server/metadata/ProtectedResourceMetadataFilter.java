@@ -16,6 +16,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.server.resource.OAuth2ProtectedResourceMetadata;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -24,17 +27,28 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * path. The document is built with Spring Security's {@link OAuth2ProtectedResourceMetadata}; this filter exists
  * because Spring Security's {@code OAuth2ProtectedResourceMetadataFilter} derives {@code resource} from the
  * metadata URL (the root URL gives a resource without the endpoint path), cannot see the request in its customizer,
- * and claims {@code tls_client_certificate_bound_access_tokens=true}. Other paths under the well-known prefix
+ * and claims {@code tls_client_certificate_bound_access_tokens=true}. Paths are read as the security chain reads
+ * them (decoded, relative to the context path). A document derived from the request's host is sent with
+ * {@code Cache-Control: no-store}; one with a configured resource may be cached for an hour. Other paths under the well-known prefix
  * answer 404. Errors are answered directly, never through the servlet error page, which other security chains
  * of the application may guard.
  */
 public final class ProtectedResourceMetadataFilter extends OncePerRequestFilter {
 
-	private static final String CACHE_CONTROL = "public, max-age=3600";
+	/** A document with a configured resource is the same for every request and may be shared by caches. */
+	private static final String CACHE_CONTROL_SHARED = "public, max-age=3600";
+
+	/** A document derived from the request's host must not be cached, or a forged Host could poison a cache. */
+	private static final String CACHE_CONTROL_PER_REQUEST = "no-store";
 
 	private final McpProtectedResource resource;
 
 	private final ProtectedResourceMetadataCustomizer customizer;
+
+	private final RequestMatcher wellKnown = PathPatternRequestMatcher.withDefaults()
+		.matcher(McpProtectedResource.WELL_KNOWN_PATH + "/**");
+
+	private final RequestMatcher documents;
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
@@ -46,18 +60,19 @@ public final class ProtectedResourceMetadataFilter extends OncePerRequestFilter 
 			ProtectedResourceMetadataCustomizer customizer) {
 		this.resource = resource;
 		this.customizer = customizer;
+		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+		this.documents = new OrRequestMatcher(paths(resource).stream().<RequestMatcher>map(paths::matcher).toList());
 	}
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !pathWithinApplication(request).startsWith(McpProtectedResource.WELL_KNOWN_PATH);
+		return !this.wellKnown.matches(request);
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain filterChain)
 			throws ServletException, IOException {
-		String path = pathWithinApplication(request);
-		if (!path.equals(this.resource.metadataPath()) && !path.equals(McpProtectedResource.WELL_KNOWN_PATH)) {
+		if (!this.documents.matches(request)) {
 			response.setStatus(HttpServletResponse.SC_NOT_FOUND);
 			return;
 		}
@@ -74,7 +89,8 @@ public final class ProtectedResourceMetadataFilter extends OncePerRequestFilter 
 		byte[] body = this.json.writeValueAsBytes(claims);
 		response.setStatus(HttpServletResponse.SC_OK);
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-		response.setHeader(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
+		response.setHeader(HttpHeaders.CACHE_CONTROL,
+				this.resource.dependsOnRequest() ? CACHE_CONTROL_PER_REQUEST : CACHE_CONTROL_SHARED);
 		response.setContentLength(body.length);
 		if (HttpMethod.GET.matches(method)) {
 			response.getOutputStream().write(body);
@@ -88,10 +104,6 @@ public final class ProtectedResourceMetadataFilter extends OncePerRequestFilter 
 	 */
 	public static List<String> paths(McpProtectedResource resource) {
 		return List.of(resource.metadataPath(), McpProtectedResource.WELL_KNOWN_PATH);
-	}
-
-	private static String pathWithinApplication(HttpServletRequest request) {
-		return request.getRequestURI().substring(request.getContextPath().length());
 	}
 
 }

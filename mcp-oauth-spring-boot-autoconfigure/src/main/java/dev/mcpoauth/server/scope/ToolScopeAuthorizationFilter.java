@@ -2,25 +2,17 @@ package dev.mcpoauth.server.scope;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.mcpoauth.server.authentication.ScopeAuthoritiesConverter;
 import dev.mcpoauth.server.challenge.InsufficientScopeException;
 
-import org.springframework.http.HttpMethod;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -28,84 +20,46 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Enforces per-tool scopes ({@code mcp.oauth.server.tool-scopes}) on JSON-RPC {@code tools/call} messages posted to
- * the MCP endpoint. A call of a listed tool whose token lacks one of its scopes is refused with
- * {@link InsufficientScopeException} (403 {@code insufficient_scope}, naming the endpoint's and the tool's scopes).
- * The body is read once into memory, bounded in size, and handed on for the MCP server to read again. A body that
- * is not JSON, or has duplicate keys that another parser could read differently, is refused with 400.
+ * Enforces per-tool scopes ({@code mcp.oauth.server.tool-scopes}) on the servlet stack, as {@link ToolCallScopes}
+ * decides them. It sits in the MCP security chain after authorization and inspects every request that chain
+ * admitted and that may carry a message, whatever its path: the chain's matcher is the one reading of the path,
+ * so no spelling the MCP transport routes ({@code /m%63p}, a sub-path such as SSE's {@code /mcp/message}, a servlet
+ * mapping that routes on a suffix) escapes the check. A refused call is answered with
+ * {@link InsufficientScopeException} (403 {@code insufficient_scope}); the body, read once into memory, is handed
+ * on intact for the MCP server to read.
  */
 public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 
-	/** Largest body that is inspected; a larger one is refused with 413. */
-	static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
-
-	private final String endpoint;
-
-	private final List<String> requiredScopes;
-
-	private final Map<String, List<String>> toolScopes;
-
-	private final JsonMapper json = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+	private final ToolCallScopes toolCallScopes;
 
 	private final SecurityContextHolderStrategy securityContext = SecurityContextHolder
 		.getContextHolderStrategy();
 
 	/**
-	 * @param endpoint the MCP endpoint path relative to the context path
-	 * @param requiredScopes scopes every request to the endpoint needs
-	 * @param toolScopes extra scopes per tool name
+	 * @param toolCallScopes the decision
 	 */
-	public ToolScopeAuthorizationFilter(String endpoint, List<String> requiredScopes,
-			Map<String, List<String>> toolScopes) {
-		this.endpoint = endpoint;
-		this.requiredScopes = List.copyOf(requiredScopes);
-		this.toolScopes = Map.copyOf(toolScopes);
+	public ToolScopeAuthorizationFilter(ToolCallScopes toolCallScopes) {
+		this.toolCallScopes = toolCallScopes;
 	}
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return this.toolScopes.isEmpty() || !HttpMethod.POST.matches(request.getMethod())
-				|| !request.getRequestURI().substring(request.getContextPath().length()).equals(this.endpoint);
+		return !this.toolCallScopes.inspects(request.getMethod());
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain filterChain)
 			throws ServletException, IOException {
 		byte[] body = readBody(request);
-		if (body == null) {
-			response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
-			return;
+		ToolCallScopes.Decision decision = this.toolCallScopes.decide(body, request.getContentType(),
+				request.getCharacterEncoding(), grantedScopes());
+		switch (decision.outcome()) {
+			case ALLOWED -> filterChain.doFilter(new CachedBodyRequest(request, body), response);
+			case INSUFFICIENT_SCOPE -> throw new InsufficientScopeException(decision.missingScopes());
+			case TOO_LARGE -> response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+			case UNSUPPORTED_CHARSET -> response.setStatus(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
+			case MALFORMED -> response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
 		}
-		JsonNode message;
-		try {
-			message = this.json.readTree(body);
-		}
-		catch (JacksonException ex) {
-			response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-			return;
-		}
-		List<String> missing = requiredScopesOfCalls(message);
-		if (!missing.isEmpty()) {
-			throw new InsufficientScopeException(missing);
-		}
-		filterChain.doFilter(new CachedBodyRequest(request, body), response);
-	}
-
-	/** Every scope the denied calls need, or an empty list when the token has them all. */
-	private List<String> requiredScopesOfCalls(JsonNode message) {
-		Set<String> granted = grantedScopes();
-		Set<String> needed = new LinkedHashSet<>();
-		for (JsonNode call : message.isArray() ? message : List.of(message)) {
-			if (!"tools/call".equals(call.path("method").asString(null))) {
-				continue;
-			}
-			List<String> scopes = this.toolScopes.get(call.path("params").path("name").asString(""));
-			if (scopes != null && !granted.containsAll(scopes)) {
-				needed.addAll(this.requiredScopes);
-				needed.addAll(scopes);
-			}
-		}
-		return new ArrayList<>(needed);
 	}
 
 	private Set<String> grantedScopes() {
@@ -122,13 +76,14 @@ public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 		return scopes;
 	}
 
+	/** The body, or {@code null} when it is larger than the decision inspects. */
 	private static byte[] readBody(HttpServletRequest request) throws IOException {
-		if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+		if (request.getContentLengthLong() > ToolCallScopes.MAX_BODY_BYTES) {
 			return null;
 		}
 		try (InputStream in = request.getInputStream()) {
-			byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-			return (body.length > MAX_BODY_BYTES) ? null : body;
+			byte[] body = in.readNBytes(ToolCallScopes.MAX_BODY_BYTES + 1);
+			return (body.length > ToolCallScopes.MAX_BODY_BYTES) ? null : body;
 		}
 	}
 

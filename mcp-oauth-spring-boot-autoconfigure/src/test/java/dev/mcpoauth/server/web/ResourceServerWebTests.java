@@ -175,6 +175,70 @@ class ResourceServerWebTests {
 	}
 
 	@Test
+	void toolScopesReadTheBodyOnlyAsUtf8JsonWithNothingAfterIt() throws Exception {
+		try (WebTestApplication.Running app = WebTestApplication.start(jwks("mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
+			String url = app.url() + "/mcp";
+			String token = Jwts.sign(this.key, this.idp.url(), url);
+			String other = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"other\"}}";
+			String call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"admin\"}}";
+			assertThat(post(url, token, other + call).statusCode()).as("a second message after the first").isEqualTo(400);
+			HttpRequest.Builder latin1 = HttpRequest.newBuilder(URI.create(url))
+				.header("Content-Type", "application/json; charset=ISO-8859-1")
+				.header("Authorization", "Bearer " + token)
+				.POST(HttpRequest.BodyPublishers.ofString(other));
+			assertThat(send(latin1).statusCode()).as("a body another reader decodes otherwise").isEqualTo(415);
+			HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(url))
+				.header("Content-Type", "application/json")
+				.header("Authorization", "Bearer " + token)
+				.PUT(HttpRequest.BodyPublishers.ofString(call));
+			assertThat(send(put).statusCode()).as("not only POST is inspected").isEqualTo(403);
+			assertThat(post(url, token, "").body()).as("an empty body carries no call").isEqualTo("ok:");
+		}
+	}
+
+	@Test
+	void metadataDerivedFromTheRequestIsNeverStoredByCaches() throws Exception {
+		try (WebTestApplication.Running app = WebTestApplication.start(jwks())) {
+			HttpResponse<String> metadata = send(
+					HttpRequest.newBuilder(URI.create(app.url() + "/.well-known/oauth-protected-resource/mcp"))
+						.header("X-Forwarded-Host", "evil.example"));
+			assertThat(metadata.headers().firstValue("Cache-Control")).hasValue("no-store");
+			assertThat(send(HttpRequest.newBuilder(URI.create(app.url() + "/.well-known/oauth-protected-resource")))
+				.headers()
+				.firstValue("Cache-Control")).hasValue("no-store");
+		}
+		try (WebTestApplication.Running app = WebTestApplication
+			.start(jwks("mcp.oauth.server.resource=https://mcp.example/mcp"))) {
+			assertThat(send(HttpRequest.newBuilder(URI.create(app.url() + "/.well-known/oauth-protected-resource/mcp")))
+				.headers()
+				.firstValue("Cache-Control")).as("the same for every request").hasValue("public, max-age=3600");
+		}
+	}
+
+	@Test
+	void withoutIssuerUriOnlyTheConfiguredAuthorizationServersIssueAcceptedTokens() throws Exception {
+		this.idp.serve("/jwks", Jwts.jwks(this.key.toPublicJWK()));
+		try (WebTestApplication.Running app = WebTestApplication.start(
+				"mcp.oauth.server.jwk-set-uri=" + this.idp.url() + "/jwks",
+				"mcp.oauth.server.authorization-servers=https://tenant-a.example,https://tenant-b.example")) {
+			String url = app.url() + "/mcp";
+			assertThat(post(url, Jwts.sign(this.key, "https://tenant-a.example", url), "{}").statusCode()).isEqualTo(200);
+			assertThat(post(url, Jwts.sign(this.key, "https://tenant-b.example", url), "{}").statusCode()).isEqualTo(200);
+			HttpResponse<String> otherTenant = post(url, Jwts.sign(this.key, "https://tenant-c.example", url), "{}");
+			assertThat(otherTenant.statusCode()).as("a tenant sharing the JWK Set").isEqualTo(401);
+			assertThat(otherTenant.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("invalid_token");
+			assertThat(post(url, Jwts.sign(this.key, null, url), "{}").statusCode()).as("no iss").isEqualTo(401);
+		}
+		try (WebTestApplication.Running app = WebTestApplication.start(
+				"mcp.oauth.server.jwk-set-uri=" + this.idp.url() + "/jwks",
+				"mcp.oauth.server.authorization-servers=https://tenant-a.example")) {
+			String url = app.url() + "/mcp";
+			assertThat(post(url, Jwts.sign(this.key, "https://tenant-a.example", url), "{}").statusCode()).isEqualTo(200);
+			assertThat(post(url, Jwts.sign(this.key, "https://tenant-c.example", url), "{}").statusCode()).isEqualTo(401);
+		}
+	}
+
+	@Test
 	void metadataAnswersOnlyReadMethods() throws Exception {
 		try (WebTestApplication.Running app = WebTestApplication.start(jwks())) {
 			HttpResponse<String> response = post(app.url() + "/.well-known/oauth-protected-resource/mcp", null, "{}");

@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A minimal servlet application with an endpoint at {@code /mcp} that echoes the body it receives, so tests can
+ * A minimal servlet application with an endpoint at {@code /mcp} (and its sub-paths) that echoes the body it receives, so tests can
  * drive the starter over real HTTP with any configuration.
  */
 @SpringBootConfiguration
@@ -55,7 +55,7 @@ class WebTestApplication {
 	@RestController
 	static class EchoController {
 
-		@RequestMapping("/mcp")
+		@RequestMapping({ "/mcp", "/mcp/**" })
 		String echo(@RequestBody(required = false) String body) {
 			return "ok:" + ((body != null) ? body : "");
 		}

@@ -1,0 +1,184 @@
+package dev.mcpoauth.server.scope;
+
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.InvalidMimeTypeException;
+import org.springframework.util.MimeTypeUtils;
+
+/**
+ * Decides whether a request body may reach the MCP server, given the scopes of the caller's token: every JSON-RPC
+ * {@code tools/call} in it (a single message or a batch) of a tool listed in {@code mcp.oauth.server.tool-scopes}
+ * needs that tool's scopes. Knows nothing of the web stack: the servlet and reactive filters read the body (at most
+ * {@link #MAX_BODY_BYTES} + 1 bytes) and act on the {@link Decision}.
+ *
+ * <p>The body is read exactly as the MCP transports read it, or refused: it must be UTF-8 (JSON's only encoding
+ * between systems, RFC 8259) by every declaration a reader could follow, a single JSON value with nothing after it, and free of duplicate keys, which another
+ * parser could resolve differently. An empty body carries no call and is let through; the transport refuses it.
+ */
+public final class ToolCallScopes {
+
+	/** Largest body that is inspected; a larger one is refused. */
+	public static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+	private final List<String> requiredScopes;
+
+	private final Map<String, List<String>> toolScopes;
+
+	private final JsonMapper json = JsonMapper.builder()
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+		.build();
+
+	/**
+	 * @param requiredScopes scopes every request to the endpoint needs, named again in a refusal
+	 * @param toolScopes extra scopes per tool name
+	 */
+	public ToolCallScopes(List<String> requiredScopes, Map<String, List<String>> toolScopes) {
+		this.requiredScopes = List.copyOf(requiredScopes);
+		this.toolScopes = Map.copyOf(toolScopes);
+	}
+
+	/**
+	 * @return whether no tool has scopes of its own, so that no body needs to be read
+	 */
+	public boolean isEmpty() {
+		return this.toolScopes.isEmpty();
+	}
+
+	/**
+	 * Whether a request that may carry a JSON-RPC message needs its body inspected: every method but the read-only
+	 * ones, whatever path spelling the security chain admitted it under.
+	 * @param method the HTTP method
+	 * @return whether to read the body and call {@link #decide}
+	 */
+	public boolean inspects(String method) {
+		return !isEmpty() && !"GET".equals(method) && !"HEAD".equals(method) && !"OPTIONS".equals(method);
+	}
+
+	/**
+	 * Decide on a body.
+	 * @param body the body, or {@code null} when it is larger than {@link #MAX_BODY_BYTES}
+	 * @param contentType the request's {@code Content-Type}, or {@code null}
+	 * @param characterEncoding the encoding the web stack will decode the body with, when it has its own setting
+	 * (a servlet request's character encoding), or {@code null}
+	 * @param granted the scopes of the caller's token
+	 * @return the decision
+	 */
+	public Decision decide(byte[] body, String contentType, String characterEncoding, Set<String> granted) {
+		if (body == null) {
+			return Decision.TOO_LARGE;
+		}
+		if (!isUtf8(characterEncoding) || !isUtf8(charsetOf(contentType))) {
+			return Decision.UNSUPPORTED_CHARSET;
+		}
+		if (body.length == 0) {
+			return Decision.ALLOWED;
+		}
+		JsonNode message;
+		try {
+			message = this.json.readTree(body);
+		}
+		catch (JacksonException ex) {
+			return Decision.MALFORMED;
+		}
+		List<String> missing = missingScopes(message, granted);
+		return missing.isEmpty() ? Decision.ALLOWED : Decision.insufficientScope(missing);
+	}
+
+	/** Every scope the denied calls need (the endpoint's first), or an empty list when the token has them all. */
+	private List<String> missingScopes(JsonNode message, Set<String> granted) {
+		Set<String> needed = new LinkedHashSet<>();
+		for (JsonNode call : message.isArray() ? message : List.of(message)) {
+			if (!"tools/call".equals(call.path("method").asString(null))) {
+				continue;
+			}
+			List<String> scopes = this.toolScopes.get(call.path("params").path("name").asString(""));
+			if (scopes != null && !granted.containsAll(scopes)) {
+				needed.addAll(this.requiredScopes);
+				needed.addAll(scopes);
+			}
+		}
+		return new ArrayList<>(needed);
+	}
+
+	/** The charset parameter of a media type; an unreadable one counts as a charset that is not UTF-8. */
+	private static String charsetOf(String contentType) {
+		if (contentType == null) {
+			return null;
+		}
+		try {
+			return MimeTypeUtils.parseMimeType(contentType).getParameter("charset");
+		}
+		catch (InvalidMimeTypeException ex) {
+			return "unreadable";
+		}
+	}
+
+	private static boolean isUtf8(String charset) {
+		if (charset == null) {
+			return true;
+		}
+		try {
+			return StandardCharsets.UTF_8.equals(Charset.forName(charset.trim()));
+		}
+		catch (IllegalCharsetNameException | UnsupportedCharsetException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * What to do with a request.
+	 * @param outcome the kind of answer
+	 * @param missingScopes for {@link Outcome#INSUFFICIENT_SCOPE}, every scope the request needs
+	 */
+	public record Decision(Outcome outcome, List<String> missingScopes) {
+
+		static final Decision ALLOWED = new Decision(Outcome.ALLOWED, List.of());
+
+		static final Decision TOO_LARGE = new Decision(Outcome.TOO_LARGE, List.of());
+
+		static final Decision UNSUPPORTED_CHARSET = new Decision(Outcome.UNSUPPORTED_CHARSET, List.of());
+
+		static final Decision MALFORMED = new Decision(Outcome.MALFORMED, List.of());
+
+		static Decision insufficientScope(List<String> missingScopes) {
+			return new Decision(Outcome.INSUFFICIENT_SCOPE, List.copyOf(missingScopes));
+		}
+
+	}
+
+	/** The kinds of answer. */
+	public enum Outcome {
+
+		/** Hand the body on to the MCP server. */
+		ALLOWED,
+
+		/** 403 {@code insufficient_scope}, naming {@link Decision#missingScopes()}. */
+		INSUFFICIENT_SCOPE,
+
+		/** 413: larger than {@link #MAX_BODY_BYTES}. */
+		TOO_LARGE,
+
+		/** 415: a charset other than UTF-8. */
+		UNSUPPORTED_CHARSET,
+
+		/** 400: not a single JSON value, or duplicate keys. */
+		MALFORMED
+
+	}
+
+}

@@ -1,0 +1,80 @@
+package dev.mcpoauth.server.session;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Binds each MCP session (the {@code Mcp-Session-Id} of the 2025-11-25 streamable HTTP transport) to the token
+ * subject that created it, so that a session identifier, once leaked, is worth nothing with another subject's token
+ * (MCP security best practices, "session hijacking"). A request naming a session is let through only when the
+ * session was created here under the same subject; an unknown session is refused as well, since it cannot be
+ * vouched for. The table is bounded: when it is full, the least recently used session is forgotten, and its client
+ * starts a new session after a 404 as the transport specification orders. Knows nothing of the web stack.
+ */
+public final class McpSessionBindings {
+
+	/** The header that carries the session of the streamable HTTP transport. */
+	public static final String SESSION_HEADER = "Mcp-Session-Id";
+
+	/** How many sessions are remembered. */
+	static final int MAX_SESSIONS = 50_000;
+
+	private final Map<String, String> subjects;
+
+	/**
+	 * Bindings with the default bound.
+	 */
+	public McpSessionBindings() {
+		this(MAX_SESSIONS);
+	}
+
+	McpSessionBindings(int maxSessions) {
+		this.subjects = new LinkedHashMap<>(16, 0.75f, true) {
+
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+				return size() > maxSessions;
+			}
+
+		};
+	}
+
+	/**
+	 * The subject of a validated token: its issuer and subject, so that equal {@code sub} values of two issuers stay
+	 * apart. The issuer is length-prefixed, so no pair of values can spell another pair.
+	 * @param tokenAttributes the claims of the validated token
+	 * @return the subject key
+	 */
+	public static String subjectOf(Map<String, Object> tokenAttributes) {
+		String issuer = String.valueOf(tokenAttributes.get("iss"));
+		return "token " + issuer.length() + ":" + issuer + String.valueOf(tokenAttributes.get("sub"));
+	}
+
+	/**
+	 * Record that a session was created for a subject.
+	 * @param sessionId the session the MCP transport assigned
+	 * @param subject the subject of the request that created it
+	 */
+	public synchronized void bind(String sessionId, String subject) {
+		this.subjects.put(sessionId, subject);
+	}
+
+	/**
+	 * Whether a request of a subject may use a session.
+	 * @param sessionId the session the request names
+	 * @param subject the subject of the request's token
+	 * @return {@code true} only for a session created here under the same subject
+	 */
+	public synchronized boolean permits(String sessionId, String subject) {
+		return subject.equals(this.subjects.get(sessionId));
+	}
+
+	/**
+	 * Forget a session that ended.
+	 * @param sessionId the session
+	 */
+	public synchronized void unbind(String sessionId) {
+		this.subjects.remove(sessionId);
+	}
+
+}
