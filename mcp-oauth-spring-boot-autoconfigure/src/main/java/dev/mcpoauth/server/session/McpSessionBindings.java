@@ -51,12 +51,13 @@ public final class McpSessionBindings {
 	}
 
 	/**
-	 * Record that a session was created for a subject.
+	 * Record that a session was created for a subject. A session already bound keeps its subject: a binding is
+	 * made once, when the transport assigns the session, and never moved.
 	 * @param sessionId the session the MCP transport assigned
 	 * @param subject the subject of the request that created it
 	 */
 	public synchronized void bind(String sessionId, String subject) {
-		this.subjects.put(sessionId, subject);
+		this.subjects.putIfAbsent(sessionId, subject);
 	}
 
 	/**
