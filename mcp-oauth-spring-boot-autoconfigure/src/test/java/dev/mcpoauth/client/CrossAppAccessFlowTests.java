@@ -110,6 +110,21 @@ class CrossAppAccessFlowTests {
 	}
 
 	@Test
+	void aForgedIdTokenNamingACachedUserIsExchangedNotAnsweredFromTheCache() {
+		String forged = Jwts.sign(Jwts.rsa(), JOSEObjectType.JWT, this.idp.issuer(), "idp-client",
+				(claims) -> claims.subject("alice"));
+		withAuthorization((authorization) -> {
+			String alice = authorization.accessToken();
+			this.idToken.set(forged);
+			assertThatExceptionOfType(McpOAuthClientException.class).isThrownBy(authorization::accessToken)
+				.satisfies((ex) -> assertThat(ex.getMessage()).contains("subject_token signature")
+					.doesNotContain(alice));
+			assertThat(this.idp.exchanges()).as("the forged token went to the identity provider").isEqualTo(2);
+			assertThat(this.mcp.tokenRequests()).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void identityProviderErrorsBecomeTypedExceptions() {
 		this.idp.override(new Response(400,
 				"{\"error\":\"invalid_grant\",\"error_description\":\"The ID token has expired\"}", Map.of()));

@@ -68,7 +68,8 @@ public final class McpServerDiscovery {
 	}
 
 	/**
-	 * Discover the protected resource.
+	 * Discover the protected resource. The well-known URIs share the configured server URL's origin; a challenge's
+	 * URL is learned from the network and must pass {@link HttpsPolicy#permitsLearned}.
 	 * @param serverUrl the MCP endpoint being called
 	 * @param fromChallenge the {@code resource_metadata} of a 401 challenge, or {@code null}
 	 * @return the metadata
@@ -203,7 +204,8 @@ public final class McpServerDiscovery {
 	 * @param authorizationServers the issuers that can issue tokens for it
 	 * @param scopesSupported the scopes it advertises
 	 */
-	public record ProtectedResource(URI metadataUrl, URI resource, List<URI> authorizationServers, List<String> scopesSupported) {
+	public record ProtectedResource(URI metadataUrl, URI resource, List<URI> authorizationServers,
+			List<String> scopesSupported) {
 	}
 
 	/**
