@@ -60,8 +60,9 @@ public final class HttpsPolicy {
 	}
 
 	/**
-	 * Whether the host is a loopback name or literal address; host names other than {@code localhost} are not
-	 * resolved, so this never blocks on DNS.
+	 * Whether the host of a configured URI is loopback: {@code localhost}, a {@code *.localhost} name (RFC 6761; taken
+	 * on the user's word, never for a learned URI) or a literal loopback address; names are not resolved, so this
+	 * never blocks on DNS.
 	 * @param host the host, possibly {@code null}
 	 * @return whether it is loopback
 	 */

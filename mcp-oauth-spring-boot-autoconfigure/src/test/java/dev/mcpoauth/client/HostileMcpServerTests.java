@@ -151,6 +151,22 @@ class HostileMcpServerTests {
 		}
 	}
 
+	@Test
+	void authorizationServerMetadataNamingAnotherIssuerSendsNoCredentialElsewhere() {
+		McpAuthorization authorization = authorization(clientCredentials("client_secret_basic"));
+		assertThat(call(authorization, "{}")).isEqualTo(200);
+
+		this.trusted.http.serve("/.well-known/oauth-authorization-server", "{\"issuer\":\"" + this.other.issuer()
+				+ "\",\"token_endpoint\":\"" + this.other.issuer() + "/token\"}");
+		this.behaviour.set((request) -> unauthorized("/prm/trusted-again", null));
+		this.clock.advance(LATER);
+		assertThatExceptionOfType(McpOAuthClientException.class).isThrownBy(() -> call(authorization, "{}"))
+			.satisfies((ex) -> assertThat(ex.getError()).isEqualTo("discovery_failed"))
+			.withMessageContaining("mix-up");
+		assertThat(this.other.http.requests()).isEmpty();
+		assertThat(this.trusted.tokenRequests()).hasSize(1);
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "challenge", "authorization-server", "token-endpoint", "localhost-subdomain" })
 	void plainHttpUrlsNamedByARemoteServerAreRefused(String where) {
