@@ -38,7 +38,11 @@ import dev.mcpoauth.client.token.NimbusClientAssertionFactory;
 import dev.mcpoauth.client.token.TokenEndpointTarget;
 import dev.mcpoauth.client.token.TokenEndpoints;
 import dev.mcpoauth.client.transport.McpOAuthClientHttpRequestInterceptor;
+import dev.mcpoauth.client.transport.McpSdkTransportAuthorization;
 import dev.mcpoauth.discovery.HttpsPolicy;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,6 +55,7 @@ import org.springframework.core.io.ByteArrayResource;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -252,6 +257,31 @@ class HostileMcpServerTests {
 		this.behaviour.set(this::accepting);
 		assertThat(call(authorization, "{}")).as("recovers").isEqualTo(200);
 		assertThat(this.trusted.tokenRequests()).hasSize(2);
+	}
+
+	@Test
+	void endlessUnauthorizedThroughTheMcpSdkTransportReplaysOnce() {
+		McpAuthorization authorization = authorization(clientCredentials("client_secret_basic"));
+		this.behaviour.set((request) -> unauthorized("/prm/trusted", null));
+		HttpClientStreamableHttpTransport.Builder transport = HttpClientStreamableHttpTransport.builder(this.mcp.url())
+			.endpoint("/mcp");
+		new McpSdkTransportAuthorization(authorization, 2).applyTo(transport);
+		try (McpSyncClient client = McpClient.sync(transport.build()).requestTimeout(Duration.ofSeconds(5)).build()) {
+			assertThatException().isThrownBy(client::initialize);
+		}
+		assertThat(this.mcp.requestsFor("/mcp")).as("the request and one replay").isEqualTo(2);
+		assertThat(this.trusted.tokenRequests()).hasSize(1);
+	}
+
+	@Test
+	void aTokenEndpointRedirectIsNotFollowed() {
+		this.trusted.http.handle("/token", (request) -> new Response(307, "",
+				Map.of("Location", this.other.issuer() + "/token")));
+		McpAuthorization authorization = authorization(clientCredentials("client_secret_post"));
+		assertThatExceptionOfType(McpOAuthClientException.class).isThrownBy(() -> call(authorization, "{}"))
+			.withMessageNotContaining(SECRET);
+		assertThat(this.trusted.tokenRequests()).hasSize(1);
+		assertThat(this.other.http.requests()).isEmpty();
 	}
 
 	@Test
