@@ -4,34 +4,29 @@ import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 
+import dev.mcpoauth.client.IssuerBoundDiscovery.Discovered;
 import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
 import dev.mcpoauth.client.discovery.BearerChallenge;
 import dev.mcpoauth.client.discovery.McpServerDiscovery;
-import dev.mcpoauth.client.discovery.McpServerDiscovery.AuthorizationServer;
-import dev.mcpoauth.discovery.AuthorizationServerMetadataDiscovery.DiscoveryException;
-import dev.mcpoauth.client.discovery.McpServerDiscovery.ProtectedResource;
 import dev.mcpoauth.client.token.McpTokenClient;
 import dev.mcpoauth.client.token.TokenEndpointTarget;
 
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
-
 /**
- * Everything the client knows about one registered MCP server: where its authorization server is (discovered once
- * and cached), which scopes to ask for, and the cached tokens, one for the client or one per user for cross-app
- * access. Transports call {@link #tokenForRequest()} before a request, and {@link #onUnauthorized} or
- * {@link #onForbidden} after a 401 or 403 to learn whether a replay can succeed.
+ * Everything the client knows about one registered MCP server: where its authorization server is (discovered once,
+ * bound to one issuer for the life of the registration: {@link IssuerBoundDiscovery}), which scopes to ask for, and
+ * the cached tokens, one for the client or one per user for cross-app access ({@link TokenSlots}). Transports call
+ * {@link #tokenForRequest()} before a request, and {@link #onErrorResponse} after a 401 or 403 to learn whether a
+ * replay can succeed. The replay rules live here, not in the transports: after a 401 a token is requested only when
+ * the refused one was not itself just obtained after a refusal, so a call replays at most once after a 401 however
+ * many replays its transport allows; a step-up replays only when the wider token arrived.
  */
 public final class McpAuthorization {
 
@@ -41,19 +36,11 @@ public final class McpAuthorization {
 
 	private final Registration registration;
 
-	private final McpServerDiscovery discovery;
-
-	private final Function<TokenEndpointTarget, McpTokenClient> tokenClients;
-
 	private final IdTokenResolver idTokens;
 
-	private final Duration expiryMargin;
+	private final IssuerBoundDiscovery targets;
 
-	private final Clock clock;
-
-	private final ConcurrentMap<String, TokenSlot> slots = new ConcurrentHashMap<>();
-
-	private volatile Discovered discovered;
+	private final TokenSlots slots;
 
 	/**
 	 * @param name the registration name
@@ -69,11 +56,9 @@ public final class McpAuthorization {
 			Duration expiryMargin, Clock clock) {
 		this.name = name;
 		this.registration = registration;
-		this.discovery = discovery;
-		this.tokenClients = tokenClients;
 		this.idTokens = idTokens;
-		this.expiryMargin = expiryMargin;
-		this.clock = clock;
+		this.targets = new IssuerBoundDiscovery(name, registration, discovery, tokenClients, clock);
+		this.slots = new TokenSlots(name, expiryMargin, clock);
 	}
 
 	/** @return the registration name */
@@ -93,10 +78,10 @@ public final class McpAuthorization {
 	 * @throws McpOAuthClientException when discovery or the token request fails
 	 */
 	public String accessToken() {
-		Discovered target = discovered(null);
+		Discovered target = this.targets.target(null);
 		String subjectToken = subjectToken();
-		return slot(subjectToken).token(() -> initialScopes(target, Set.of()),
-				(scopes) -> target.client().requestToken(scopes, subjectToken));
+		return this.slots.with(subjectToken, (slot) -> slot.token(() -> initialScopes(target, Set.of()),
+				(scopes) -> target.client().requestToken(scopes, subjectToken)));
 	}
 
 	/**
@@ -106,48 +91,51 @@ public final class McpAuthorization {
 	 * @return the token value, or {@code null}
 	 */
 	public String tokenForRequest() {
-		return (this.discovered != null || isStaticallyConfigured()) ? accessToken() : null;
+		return this.targets.isKnown() ? accessToken() : null;
 	}
 
 	/**
-	 * The server answered 401: drop the refused token, learn from the challenge and get a new token.
+	 * The server answered 401: drop the refused token, learn from the challenge and get a new token, unless the
+	 * refused token was itself just obtained after a refusal (then another would not help, and no token is
+	 * requested: at most one replay after a 401 per call, whatever the transport's replay limit).
 	 * @param challenge the Bearer challenge of the response
 	 * @param sentToken the token that was sent, or {@code null}
-	 * @return {@code true}: the request can be replayed with {@link #tokenForRequest()}
-	 * @throws McpOAuthClientException when discovery or the token request fails
+	 * @return whether the request can be replayed with {@link #tokenForRequest()}
+	 * @throws McpOAuthClientException when discovery or the token request fails, or the challenge leads to another
+	 * authorization server than the one this registration is bound to ({@code authorization_server_changed})
 	 */
 	public boolean onUnauthorized(BearerChallenge challenge, String sentToken) {
-		Discovered target = discovered(challenge.resourceMetadata());
+		Discovered target = this.targets.target(challenge.resourceMetadata());
 		String subjectToken = subjectToken();
-		TokenSlot slot = slot(subjectToken);
-		slot.invalidate(sentToken);
-		slot.widen(challenge.scopes());
-		slot.token(() -> initialScopes(target, challenge.scopes()),
-				(scopes) -> target.client().requestToken(scopes, subjectToken));
-		return true;
+		return this.slots.with(subjectToken,
+				(slot) -> slot.renew(sentToken, challenge.scopes(), true, () -> initialScopes(target, challenge.scopes()),
+						(scopes) -> target.client().requestToken(scopes, subjectToken)));
 	}
 
 	/**
 	 * The server answered 403: when it is {@code insufficient_scope} naming scopes the token lacks, get a token for
-	 * the union of the held and the challenged scopes.
+	 * the union of the held and the challenged scopes. The wider set is kept only once such a token arrives; until
+	 * then, and after a refusal, the held token and scopes stay in use.
 	 * @param challenge the Bearer challenge of the response
 	 * @param sentToken the token that was sent
 	 * @return whether a replay with {@link #tokenForRequest()} can succeed
-	 * @throws McpOAuthClientException when the token request fails
+	 * @throws McpOAuthStepUpException when the authorization server refuses the wider scope
+	 * @throws McpOAuthClientException when discovery fails
 	 */
 	public boolean onForbidden(BearerChallenge challenge, String sentToken) {
 		if (!challenge.isInsufficientScope() || challenge.scopes().isEmpty()) {
 			return false;
 		}
-		Discovered target = discovered(challenge.resourceMetadata());
+		Discovered target = this.targets.target(challenge.resourceMetadata());
 		String subjectToken = subjectToken();
-		TokenSlot slot = slot(subjectToken);
-		if (!slot.widen(challenge.scopes())) {
-			return false;
+		try {
+			return this.slots.with(subjectToken,
+					(slot) -> slot.renew(sentToken, challenge.scopes(), false, () -> initialScopes(target, Set.of()),
+							(scopes) -> target.client().requestToken(scopes, subjectToken)));
 		}
-		slot.invalidate(sentToken);
-		slot.token(Set::of, (scopes) -> target.client().requestToken(scopes, subjectToken));
-		return true;
+		catch (McpOAuthClientException ex) {
+			throw new McpOAuthStepUpException(ex, challenge.scopes());
+		}
 	}
 
 	/**
@@ -167,26 +155,21 @@ public final class McpAuthorization {
 		return status == 403 && onForbidden(challenge, sent);
 	}
 
+	/** The user's ID token for cross-app access (checked to be a JWT, not verified: the IdP does that), else null. */
 	private String subjectToken() {
-		return (this.registration.getFlow() == Flow.CROSS_APP_ACCESS) ? this.idTokens.resolveIdToken() : null;
-	}
-
-	/** One slot for the client, or one per user (issuer and subject of the ID token) for cross-app access. */
-	private TokenSlot slot(String idToken) {
-		return this.slots.computeIfAbsent(userKey(idToken), (key) -> new TokenSlot(this.expiryMargin, this.clock));
-	}
-
-	private String userKey(String idToken) {
-		if (idToken == null) {
-			return "";
+		if (this.registration.getFlow() != Flow.CROSS_APP_ACCESS) {
+			return null;
 		}
-		try {
-			JWTClaimsSet claims = JWTParser.parse(idToken).getJWTClaimsSet();
-			return claims.getIssuer() + " " + claims.getSubject();
+		String idToken = this.idTokens.resolveIdToken();
+		if (idToken != null) {
+			try {
+				JWTParser.parse(idToken);
+			}
+			catch (ParseException ex) {
+				throw new McpOAuthClientException(this.name, "invalid_id_token", "The user's ID token is not a JWT", 0);
+			}
 		}
-		catch (ParseException ex) {
-			throw new McpOAuthClientException(this.name, "invalid_id_token", "The user's ID token is not a JWT", 0);
-		}
+		return idToken;
 	}
 
 	/** The challenge's scopes are authoritative; else the configured ones; else all the server supports. */
@@ -200,87 +183,9 @@ public final class McpAuthorization {
 		return new LinkedHashSet<>(target.target().scopesSupported());
 	}
 
-	private boolean isStaticallyConfigured() {
-		return this.registration.getTokenUri() != null;
-	}
-
-	private Discovered discovered(URI resourceMetadata) {
-		Discovered current = this.discovered;
-		if (current != null && (resourceMetadata == null || resourceMetadata.equals(current.resourceMetadata()))) {
-			return current;
-		}
-		synchronized (this) {
-			current = this.discovered;
-			if (current != null && (resourceMetadata == null || resourceMetadata.equals(current.resourceMetadata()))) {
-				return current;
-			}
-			try {
-				TokenEndpointTarget target = discoverTarget(resourceMetadata);
-				this.discovered = new Discovered(resourceMetadata, target, this.tokenClients.apply(target));
-				return this.discovered;
-			}
-			catch (DiscoveryException ex) {
-				throw new McpOAuthClientException(this.name, "discovery_failed", ex.getMessage(), 0);
-			}
-		}
-	}
-
-	private TokenEndpointTarget discoverTarget(URI resourceMetadata) {
-		URI serverUrl = this.registration.getServerUrl();
-		if (this.registration.getTokenUri() != null) {
-			URI issuer = (this.registration.getIssuerUri() != null) ? this.registration.getIssuerUri()
-					: this.registration.getTokenUri();
-			return new TokenEndpointTarget(serverUrl, issuer, this.registration.getTokenUri(),
-					clientAuthentication(List.of()), List.copyOf(this.registration.getScopes()));
-		}
-		URI resource = serverUrl;
-		List<String> scopesSupported = List.of();
-		URI issuer = this.registration.getIssuerUri();
-		if (issuer == null) {
-			ProtectedResource protectedResource = this.discovery.protectedResource(serverUrl, resourceMetadata);
-			resource = protectedResource.resource();
-			scopesSupported = protectedResource.scopesSupported();
-			issuer = protectedResource.authorizationServers().get(0);
-		}
-		AuthorizationServer server = this.discovery.authorizationServer(issuer);
-		return new TokenEndpointTarget(resource, server.issuer(), server.tokenEndpoint(),
-				clientAuthentication(server.tokenEndpointAuthMethods()), scopesSupported);
-	}
-
-	/**
-	 * The configured method; else the first the authorization server advertises among those this registration has
-	 * credentials for (a key: {@code private_key_jwt}; a secret: {@code client_secret_basic}, then
-	 * {@code client_secret_post}); RFC 8414's default, {@code client_secret_basic}, when nothing is advertised.
-	 */
-	private ClientAuthenticationMethod clientAuthentication(List<String> advertised) {
-		if (this.registration.getClientAuthenticationMethod() != null) {
-			return new ClientAuthenticationMethod(this.registration.getClientAuthenticationMethod());
-		}
-		List<ClientAuthenticationMethod> possible = new ArrayList<>();
-		if (this.registration.getPrivateKeyLocation() != null) {
-			possible.add(ClientAuthenticationMethod.PRIVATE_KEY_JWT);
-		}
-		if (this.registration.getClientSecret() != null) {
-			possible.add(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
-			possible.add(ClientAuthenticationMethod.CLIENT_SECRET_POST);
-		}
-		if (possible.isEmpty()) {
-			return ClientAuthenticationMethod.NONE;
-		}
-		List<String> offered = advertised.isEmpty() ? List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue())
-				: advertised;
-		return possible.stream()
-			.filter((method) -> offered.contains(method.getValue()))
-			.findFirst()
-			.orElse(possible.get(0));
-	}
-
 	@Override
 	public String toString() {
 		return "McpAuthorization[" + this.name + ", " + this.registration.getServerUrl() + "]";
-	}
-
-	private record Discovered(URI resourceMetadata, TokenEndpointTarget target, McpTokenClient client) {
 	}
 
 }

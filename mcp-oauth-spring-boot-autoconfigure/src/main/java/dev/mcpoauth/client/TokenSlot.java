@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -14,10 +15,18 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
 
 /**
  * The token of one registration for one principal (the client itself, or one user): reused until shortly before it
- * expires; when it must be renewed, one request is made and concurrent callers wait for it. The scopes to request
- * only grow (step-up).
+ * expires; when it must be renewed, one request is made and concurrent callers wait for it.
+ * <p>
+ * After the MCP server refuses a token ({@link #renew}), a wider scope set is only tried: it becomes the slot's scope
+ * set, and the old token is dropped, once a token granting it arrives; when the authorization server refuses it,
+ * the old token and scopes stay for the calls that need no more. A 401 for a token obtained after a refusal and
+ * handed out only once since (to the replay of the call that was refused) gets no new token: the server refused a
+ * fresh token, and another would not help. So a call replays at most once after a 401, and a server that always
+ * answers 401 causes at most one token request per call.
  */
 final class TokenSlot {
+
+	private final String registration;
 
 	private final Duration expiryMargin;
 
@@ -25,9 +34,11 @@ final class TokenSlot {
 
 	private volatile Held current;
 
+	/** The scopes of the last token received; {@code null} before the first. */
 	private Set<String> scopes;
 
-	TokenSlot(Duration expiryMargin, Clock clock) {
+	TokenSlot(String registration, Duration expiryMargin, Clock clock) {
+		this.registration = registration;
 		this.expiryMargin = expiryMargin;
 		this.clock = clock;
 	}
@@ -37,51 +48,94 @@ final class TokenSlot {
 	 * @param initialScopes the scopes to request when none were chosen yet (asked only then)
 	 * @param request requests a token for a set of scopes
 	 * @return the token value
+	 * @throws McpOAuthClientException when the token request fails
 	 */
 	String token(Supplier<Set<String>> initialScopes, Function<Set<String>, OAuth2AccessTokenResponse> request) {
 		Held held = this.current;
 		if (held != null && held.usableAt(this.clock.instant())) {
-			return held.value;
+			return held.handOut();
 		}
 		synchronized (this) {
 			held = this.current;
 			if (held != null && held.usableAt(this.clock.instant())) {
-				return held.value;
+				return held.handOut();
 			}
-			if (this.scopes == null) {
-				this.scopes = new LinkedHashSet<>(initialScopes.get());
-			}
-			OAuth2AccessToken token = request.apply(Collections.unmodifiableSet(new LinkedHashSet<>(this.scopes)))
-				.getAccessToken();
-			this.current = held(token);
-			return this.current.value;
+			return obtain(scopesOr(initialScopes), request, false, false).handOut();
 		}
 	}
 
 	/**
-	 * Drop the token if it is the one that was refused.
-	 * @param refused the token the server refused, or {@code null}
+	 * The MCP server refused a token: get one that can succeed where it failed, unless that cannot help.
+	 * @param refused the token the server refused, or {@code null} when the request carried none
+	 * @param wanted the scopes the challenge asks for, possibly none
+	 * @param unauthorized {@code true} after 401 (the refused token is invalid), {@code false} after 403 (it lacks
+	 * scope, and stays in use until a wider one arrives)
+	 * @param initialScopes the scopes to request when none were chosen yet
+	 * @param request requests a token for a set of scopes
+	 * @return whether a replay with {@link #token} can succeed
+	 * @throws McpOAuthClientException when the token request fails, or a step-up's token does not grant the scopes
+	 * asked for; the slot then keeps its scopes, and after a 403 its token
 	 */
-	synchronized void invalidate(String refused) {
-		if (this.current != null && (refused == null || this.current.value.equals(refused))) {
+	synchronized boolean renew(String refused, Set<String> wanted, boolean unauthorized,
+			Supplier<Set<String>> initialScopes, Function<Set<String>, OAuth2AccessTokenResponse> request) {
+		Instant now = this.clock.instant();
+		Set<String> requested = new LinkedHashSet<>(scopesOr(initialScopes));
+		requested.addAll(wanted);
+		Held held = this.current;
+		if (held != null && held.usableAt(now)) {
+			boolean covers = held.scopes.containsAll(requested);
+			if (!held.value.equals(refused)) {
+				if (covers) {
+					return true;
+				}
+			}
+			else if (unauthorized ? held.isUntriedReplacement() : covers) {
+				return false;
+			}
+		}
+		if (unauthorized && held != null && held.value.equals(refused)) {
 			this.current = null;
 		}
+		obtain(requested, request, true, !unauthorized);
+		return true;
 	}
 
 	/**
-	 * Widen the scopes to request; before the first request, a challenge's scopes become the scopes to request.
-	 * @param more scopes a challenge asked for, possibly none (then nothing changes)
-	 * @return whether the set grew
+	 * @param now the time
+	 * @return whether the slot holds no token that can still be used
 	 */
-	synchronized boolean widen(Set<String> more) {
-		if (more.isEmpty()) {
-			return false;
+	boolean isSpentAt(Instant now) {
+		Held held = this.current;
+		return held == null || !held.usableAt(now);
+	}
+
+	/**
+	 * @param now the time
+	 * @return whether the slot holds a token that can no longer be used (not one whose first request is under way)
+	 */
+	boolean hasExpiredAt(Instant now) {
+		Held held = this.current;
+		return held != null && !held.usableAt(now);
+	}
+
+	private Set<String> scopesOr(Supplier<Set<String>> initialScopes) {
+		return (this.scopes != null) ? this.scopes : initialScopes.get();
+	}
+
+	private Held obtain(Set<String> requested, Function<Set<String>, OAuth2AccessTokenResponse> request,
+			boolean afterRefusal, boolean stepUp) {
+		Set<String> asked = Collections.unmodifiableSet(new LinkedHashSet<>(requested));
+		OAuth2AccessToken token = request.apply(asked).getAccessToken();
+		Set<String> granted = token.getScopes().isEmpty() ? asked : token.getScopes();
+		if (stepUp && !granted.containsAll(asked)) {
+			throw new McpOAuthClientException(this.registration, "invalid_scope",
+					"The authorization server granted scope '" + String.join(" ", granted) + "' when asked for '"
+							+ String.join(" ", asked) + "'",
+					0);
 		}
-		if (this.scopes == null) {
-			this.scopes = new LinkedHashSet<>(more);
-			return true;
-		}
-		return this.scopes.addAll(more);
+		this.scopes = asked;
+		this.current = held(token, granted, afterRefusal);
+		return this.current;
 	}
 
 	/**
@@ -89,26 +143,41 @@ final class TokenSlot {
 	 * that is shorter. Spring Security sets the expiry of a response without {@code expires_in} to one second after
 	 * issue; such a token has no known expiry and is reused until a server refuses it.
 	 */
-	private Held held(OAuth2AccessToken token) {
+	private Held held(OAuth2AccessToken token, Set<String> granted, boolean afterRefusal) {
 		Instant issued = token.getIssuedAt();
 		Instant expires = token.getExpiresAt();
 		if (issued == null || expires == null || !expires.isAfter(issued.plusSeconds(1))) {
-			return new Held(token.getTokenValue(), null);
+			return new Held(token.getTokenValue(), null, granted, afterRefusal, new AtomicInteger());
 		}
 		Duration halfLife = Duration.between(issued, expires).dividedBy(2);
 		Duration margin = (halfLife.compareTo(this.expiryMargin) < 0) ? halfLife : this.expiryMargin;
-		return new Held(token.getTokenValue(), expires.minus(margin));
+		return new Held(token.getTokenValue(), expires.minus(margin), granted, afterRefusal, new AtomicInteger());
 	}
 
-	private record Held(String value, Instant renewAt) {
+	/**
+	 * A token held: its value, when to renew it, the scopes it grants, whether it replaced a refused token, and how
+	 * often it was handed out.
+	 */
+	private record Held(String value, Instant renewAt, Set<String> scopes, boolean afterRefusal,
+			AtomicInteger handedOut) {
 
 		boolean usableAt(Instant now) {
 			return this.renewAt == null || now.isBefore(this.renewAt);
 		}
 
+		String handOut() {
+			this.handedOut.incrementAndGet();
+			return this.value;
+		}
+
+		/** A replacement for a refused token, handed out at most once: only to the replay of the refused call. */
+		boolean isUntriedReplacement() {
+			return this.afterRefusal && this.handedOut.get() <= 1;
+		}
+
 		@Override
 		public String toString() {
-			return "Held[renewAt=" + this.renewAt + "]";
+			return "Held[renewAt=" + this.renewAt + ", scopes=" + this.scopes + "]";
 		}
 
 	}

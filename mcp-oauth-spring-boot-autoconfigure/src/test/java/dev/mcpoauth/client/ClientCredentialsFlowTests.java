@@ -198,8 +198,8 @@ class ClientCredentialsFlowTests {
 		ECKey key = Jwts.ec();
 		Path file = Files.writeString(this.temp.resolve("client.jwk.json"), key.toJSONString());
 		withAuthorization(runner("private-key-location=file:" + file), (authorization) -> {
-			authorization.accessToken();
-			authorization.onErrorResponse(401, List.of("Bearer error=\"invalid_token\""), null);
+			String refused = authorization.accessToken();
+			authorization.onErrorResponse(401, List.of("Bearer error=\"invalid_token\""), "Bearer " + refused);
 			List<Request> tokens = this.server.tokenRequests();
 			assertThat(tokens).hasSize(2);
 			List<String> jtis = new ArrayList<>();
@@ -297,8 +297,13 @@ class ClientCredentialsFlowTests {
 			String challenge = "Bearer error=\"insufficient_scope\", scope=\"a c\"";
 			assertThat(authorization.onErrorResponse(403, List.of(challenge), "Bearer " + first)).isTrue();
 			assertThat(this.server.tokenRequests().get(1).form()).containsEntry("scope", "a b c");
-			assertThat(authorization.onErrorResponse(403, List.of(challenge), "Bearer x")).as("no progress, no replay")
+			String wider = authorization.accessToken();
+			assertThat(authorization.onErrorResponse(403, List.of(challenge), "Bearer " + wider))
+				.as("no progress, no replay")
 				.isFalse();
+			assertThat(authorization.onErrorResponse(403, List.of(challenge), "Bearer " + first))
+				.as("a concurrent call refused with the narrower token replays with the wider one")
+				.isTrue();
 			assertThat(authorization.onErrorResponse(403, List.of("Bearer error=\"other\""), null)).isFalse();
 			assertThat(this.server.tokenRequests()).hasSize(2);
 		});

@@ -99,12 +99,28 @@ class CrossAppAccessFlowTests {
 	@Test
 	void tokensAreCachedPerUserAndNeverShared() {
 		withAuthorization((authorization) -> {
+			String aliceIdToken = this.idToken.get();
 			String alice = authorization.accessToken();
 			this.idToken.set(this.idp.idToken("bob"));
 			assertThat(subject(authorization.accessToken())).isEqualTo("bob");
-			this.idToken.set(this.idp.idToken("alice"));
+			this.idToken.set(aliceIdToken);
 			assertThat(authorization.accessToken()).isEqualTo(alice);
 			assertThat(this.idp.exchanges()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void aForgedIdTokenNamingACachedUserIsExchangedNotAnsweredFromTheCache() {
+		String forged = Jwts.sign(Jwts.rsa(), JOSEObjectType.JWT, this.idp.issuer(), "idp-client",
+				(claims) -> claims.subject("alice"));
+		withAuthorization((authorization) -> {
+			String alice = authorization.accessToken();
+			this.idToken.set(forged);
+			assertThatExceptionOfType(McpOAuthClientException.class).isThrownBy(authorization::accessToken)
+				.satisfies((ex) -> assertThat(ex.getMessage()).contains("subject_token signature")
+					.doesNotContain(alice));
+			assertThat(this.idp.exchanges()).as("the forged token went to the identity provider").isEqualTo(2);
+			assertThat(this.mcp.tokenRequests()).isEqualTo(1);
 		});
 	}
 

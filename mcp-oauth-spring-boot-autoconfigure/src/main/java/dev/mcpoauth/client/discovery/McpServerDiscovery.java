@@ -20,7 +20,9 @@ import dev.mcpoauth.discovery.HttpsPolicy;
  * Resource Metadata (RFC 9728) from the URL a 401 challenge names, else from the path-suffixed well-known URI, then
  * the root one; its {@code resource} must be the MCP server being called. Then the authorization server's metadata
  * by the RFC 8414 / OpenID Connect probe order, whose {@code issuer} must match. Every URL must pass the
- * {@link HttpsPolicy}.
+ * {@link HttpsPolicy}: a configured one {@link HttpsPolicy#permits}, one learned from a response (a challenge's
+ * {@code resource_metadata}, an {@code authorization_servers} entry, a {@code token_endpoint})
+ * {@link HttpsPolicy#permitsLearned} against the URL it came from.
  */
 public final class McpServerDiscovery {
 
@@ -66,17 +68,21 @@ public final class McpServerDiscovery {
 	}
 
 	/**
-	 * Discover the protected resource.
+	 * Discover the protected resource. The well-known URIs share the configured server URL's origin; a challenge's
+	 * URL is learned from the network and must pass {@link HttpsPolicy#permitsLearned}.
 	 * @param serverUrl the MCP endpoint being called
 	 * @param fromChallenge the {@code resource_metadata} of a 401 challenge, or {@code null}
 	 * @return the metadata
 	 */
 	public ProtectedResource protectedResource(URI serverUrl, URI fromChallenge) {
+		if (fromChallenge != null) {
+			requirePermitted(fromChallenge, serverUrl);
+		}
 		List<String> failures = new ArrayList<>();
 		for (URI candidate : metadataCandidates(serverUrl, fromChallenge)) {
 			Map<String, Object> metadata;
 			try {
-				metadata = fetch(candidate);
+				metadata = JSONObjectUtils.parse(this.retriever.retrieveResource(candidate.toURL()).getContent());
 			}
 			catch (IOException | ParseException | RuntimeException ex) {
 				failures.add(candidate + ": " + ex.getMessage());
@@ -92,38 +98,53 @@ public final class McpServerDiscovery {
 				throw new DiscoveryException(
 						"The Protected Resource Metadata at " + candidate + " names no authorization_servers");
 			}
-			return new ProtectedResource(URI.create(declared), servers, strings(metadata.get("scopes_supported")));
+			return new ProtectedResource(candidate, URI.create(declared), servers,
+					strings(metadata.get("scopes_supported")));
 		}
 		throw new DiscoveryException("No Protected Resource Metadata found for " + serverUrl + " " + failures);
 	}
 
 	/**
-	 * Discover an authorization server.
+	 * Discover an authorization server whose issuer the user configured.
 	 * @param issuer its issuer identifier
 	 * @return its metadata
 	 */
 	public AuthorizationServer authorizationServer(URI issuer) {
-		requirePermitted(issuer);
+		if (!this.https.permits(issuer)) {
+			throw new DiscoveryException(issuer + " must use https (plain http is allowed for loopback hosts, or "
+					+ "with mcp.oauth.client.allow-insecure-http=true)");
+		}
+		return metadata(issuer);
+	}
+
+	/**
+	 * Discover an authorization server named by a Protected Resource Metadata document.
+	 * @param issuer its issuer identifier
+	 * @param namedBy the URL of the document that names it
+	 * @return its metadata
+	 */
+	public AuthorizationServer authorizationServer(URI issuer, URI namedBy) {
+		requirePermitted(issuer, namedBy);
+		return metadata(issuer);
+	}
+
+	private AuthorizationServer metadata(URI issuer) {
 		Map<String, Object> metadata = this.authorizationServers.discover(issuer);
 		Object tokenEndpoint = metadata.get("token_endpoint");
 		if (!(tokenEndpoint instanceof String endpoint)) {
 			throw new DiscoveryException("The metadata of " + issuer + " has no token_endpoint");
 		}
 		URI tokenUri = URI.create(endpoint);
-		requirePermitted(tokenUri);
+		requirePermitted(tokenUri, issuer);
 		return new AuthorizationServer(issuer, tokenUri, strings(metadata.get("token_endpoint_auth_methods_supported")),
 				strings(metadata.get("scopes_supported")));
 	}
 
-	private Map<String, Object> fetch(URI url) throws IOException, ParseException {
-		requirePermitted(url);
-		return JSONObjectUtils.parse(this.retriever.retrieveResource(url.toURL()).getContent());
-	}
-
-	private void requirePermitted(URI url) {
-		if (!this.https.permits(url)) {
-			throw new DiscoveryException(url + " must use https (plain http is allowed for loopback hosts, or "
-					+ "with mcp.oauth.client.allow-insecure-http=true)");
+	private void requirePermitted(URI url, URI learnedFrom) {
+		if (!this.https.permitsLearned(url, learnedFrom)) {
+			throw new DiscoveryException(url + " (named by " + learnedFrom + ") must use https: plain http is allowed "
+					+ "only on loopback within a loopback chain the user configured, or with "
+					+ "mcp.oauth.client.allow-insecure-http=true");
 		}
 	}
 
@@ -178,11 +199,13 @@ public final class McpServerDiscovery {
 	/**
 	 * RFC 9728 Protected Resource Metadata, as far as the client needs it.
 	 *
+	 * @param metadataUrl where it was read
 	 * @param resource the resource identifier, sent as RFC 8707 {@code resource}
 	 * @param authorizationServers the issuers that can issue tokens for it
 	 * @param scopesSupported the scopes it advertises
 	 */
-	public record ProtectedResource(URI resource, List<URI> authorizationServers, List<String> scopesSupported) {
+	public record ProtectedResource(URI metadataUrl, URI resource, List<URI> authorizationServers,
+			List<String> scopesSupported) {
 	}
 
 	/**

@@ -37,7 +37,7 @@ public final class McpOAuthClientHttpRequestInterceptor implements ClientHttpReq
 		ClientHttpResponse response = execution.execute(request, body);
 		for (int replay = 0; replay < this.maxReplays && isAuthorizationError(response)
 				&& this.authorization.onErrorResponse(response.getStatusCode().value(),
-						response.getHeaders().getValuesAsList(HttpHeaders.WWW_AUTHENTICATE),
+						response.getHeaders().getOrEmpty(HttpHeaders.WWW_AUTHENTICATE),
 						request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION)); replay++) {
 			response.close();
 			attach(request);

@@ -1,0 +1,94 @@
+package dev.mcpoauth.client;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The {@link TokenSlot}s of one registration: one for the client, or one per user for cross-app access, keyed by the
+ * SHA-256 digest of the user's whole ID token (never by claims read from it unverified, which a forged token could
+ * copy). At most {@link #MAX_SLOTS}, the least recently used dropped first; slots whose token has expired are
+ * dropped whenever a new one is made, and a slot left without a usable token after a failed request is not kept.
+ */
+final class TokenSlots {
+
+	/** The most slots kept per registration. */
+	static final int MAX_SLOTS = 10_000;
+
+	private final String registration;
+
+	private final Duration expiryMargin;
+
+	private final Clock clock;
+
+	private final Map<String, TokenSlot> slots = new LinkedHashMap<>(16, 0.75f, true) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, TokenSlot> eldest) {
+			return size() > MAX_SLOTS;
+		}
+
+	};
+
+	TokenSlots(String registration, Duration expiryMargin, Clock clock) {
+		this.registration = registration;
+		this.expiryMargin = expiryMargin;
+		this.clock = clock;
+	}
+
+	/**
+	 * Use the slot of a principal; a slot left without a token afterwards is dropped.
+	 * @param <T> the result type
+	 * @param idToken the user's ID token, or {@code null} for the client's own slot
+	 * @param use what to do with the slot
+	 * @return its result
+	 */
+	<T> T with(String idToken, Function<TokenSlot, T> use) {
+		String key = (idToken != null) ? sha256(idToken) : "";
+		TokenSlot slot;
+		synchronized (this.slots) {
+			slot = this.slots.get(key);
+			if (slot == null) {
+				Instant now = this.clock.instant();
+				this.slots.values().removeIf((other) -> other.hasExpiredAt(now));
+				slot = new TokenSlot(this.registration, this.expiryMargin, this.clock);
+				this.slots.put(key, slot);
+			}
+		}
+		try {
+			return use.apply(slot);
+		}
+		finally {
+			if (slot.isSpentAt(this.clock.instant())) {
+				synchronized (this.slots) {
+					this.slots.remove(key, slot);
+				}
+			}
+		}
+	}
+
+	/** @return how many slots are kept */
+	int size() {
+		synchronized (this.slots) {
+			return this.slots.size();
+		}
+	}
+
+	private static String sha256(String value) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every Java platform", ex);
+		}
+	}
+
+}

@@ -1,0 +1,83 @@
+package dev.mcpoauth.client;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The per-user token cache of cross-app access: keyed by the whole ID token, bounded in size, cleared of expired
+ * tokens, and never holding a slot for a request that failed.
+ */
+class TokenSlotsTests {
+
+	private final TestClock clock = new TestClock();
+
+	private final TokenSlots slots = new TokenSlots("s", Duration.ofSeconds(5), this.clock);
+
+	private final AtomicInteger requests = new AtomicInteger();
+
+	private String token(String idToken, long expiresIn) {
+		return this.slots.with(idToken, (slot) -> slot.token(Set::of, issuing(expiresIn)));
+	}
+
+	private Function<Set<String>, OAuth2AccessTokenResponse> issuing(long expiresIn) {
+		return (scopes) -> OAuth2AccessTokenResponse.withToken("at-" + this.requests.incrementAndGet())
+			.tokenType(OAuth2AccessToken.TokenType.BEARER)
+			.expiresIn(expiresIn)
+			.build();
+	}
+
+	@Test
+	void aFailedFirstRequestLeavesNoSlot() {
+		assertThatExceptionOfType(McpOAuthClientException.class).isThrownBy(() -> this.slots.with("id-token-1",
+				(slot) -> slot.token(Set::of, (scopes) -> {
+					throw new McpOAuthClientException("s", "invalid_grant", null, 400);
+				})));
+		assertThat(this.slots.size()).isZero();
+	}
+
+	@Test
+	void tokensAreCachedPerWholeIdToken() {
+		String first = token("header.alice.signature", 300);
+		assertThat(token("header.alice.signature", 300)).isEqualTo(first);
+		assertThat(token("header.alice.forged", 300)).isNotEqualTo(first);
+		assertThat(this.requests).hasValue(2);
+	}
+
+	@Test
+	void expiredSlotsAreDroppedWhenANewOneIsMade() {
+		token("user-1", 60);
+		token("user-2", 3600);
+		assertThat(this.slots.size()).isEqualTo(2);
+		this.clock.advance(Duration.ofMinutes(2));
+		token("user-3", 3600);
+		assertThat(this.slots.size()).isEqualTo(2);
+	}
+
+	@Test
+	void atMostMaxSlotsAreKeptTheLeastRecentlyUsedDroppedFirst() {
+		for (int user = 0; user <= TokenSlots.MAX_SLOTS; user++) {
+			token("user-" + user, 3600);
+			if (user == 0) {
+				continue;
+			}
+			token("user-1", 3600);
+		}
+		assertThat(this.slots.size()).isEqualTo(TokenSlots.MAX_SLOTS);
+		int requested = this.requests.get();
+		token("user-1", 3600);
+		assertThat(this.requests).as("recently used: kept").hasValue(requested);
+		token("user-0", 3600);
+		assertThat(this.requests).as("least recently used: dropped").hasValue(requested + 1);
+	}
+
+}
