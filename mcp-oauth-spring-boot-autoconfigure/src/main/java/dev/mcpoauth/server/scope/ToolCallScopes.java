@@ -27,7 +27,10 @@ import org.springframework.util.MimeTypeUtils;
  *
  * <p>The body is read exactly as the MCP transports read it, or refused: it must be UTF-8 (JSON's only encoding
  * between systems, RFC 8259) by every declaration a reader could follow, a single JSON value with nothing after it, and free of duplicate keys, which another
- * parser could resolve differently. An empty body carries no call and is let through; the transport refuses it.
+ * parser could resolve differently. The {@code method}, {@code params} and tool {@code name} members are read as
+ * the most lenient JSON binding could read them (keys in any case, numbers as text), and a message that such a
+ * binding could read two ways (two keys differing only in case, an array where a string belongs) is refused. An
+ * empty body carries no call and is let through; the transport refuses it.
  */
 public final class ToolCallScopes {
 
@@ -95,7 +98,13 @@ public final class ToolCallScopes {
 		catch (JacksonException ex) {
 			return Decision.MALFORMED;
 		}
-		List<String> missing = missingScopes(message, granted);
+		List<String> missing;
+		try {
+			missing = missingScopes(message, granted);
+		}
+		catch (UnreadableMessageException ex) {
+			return Decision.MALFORMED;
+		}
 		return missing.isEmpty() ? Decision.ALLOWED : Decision.insufficientScope(missing);
 	}
 
@@ -103,16 +112,62 @@ public final class ToolCallScopes {
 	private List<String> missingScopes(JsonNode message, Set<String> granted) {
 		Set<String> needed = new LinkedHashSet<>();
 		for (JsonNode call : message.isArray() ? message : List.of(message)) {
-			if (!"tools/call".equals(call.path("method").asString(null))) {
+			if (!call.isObject() || !"tools/call".equals(scalar(member(call, "method")))) {
 				continue;
 			}
-			List<String> scopes = this.toolScopes.get(call.path("params").path("name").asString(""));
+			JsonNode params = member(call, "params");
+			if (params != null && !params.isObject()) {
+				throw new UnreadableMessageException();
+			}
+			String tool = (params != null) ? scalar(member(params, "name")) : null;
+			List<String> scopes = (tool != null) ? this.toolScopes.get(tool) : null;
 			if (scopes != null && !granted.containsAll(scopes)) {
 				needed.addAll(this.requiredScopes);
 				needed.addAll(scopes);
 			}
 		}
 		return new ArrayList<>(needed);
+	}
+
+	/**
+	 * The member of an object as the most lenient reader could bind it: keys are compared ignoring case (Jackson's
+	 * {@code ACCEPT_CASE_INSENSITIVE_PROPERTIES}, which an application may turn on for the mapper the MCP server
+	 * uses), and two keys that differ only in case make the message unreadable.
+	 */
+	private static JsonNode member(JsonNode object, String name) {
+		JsonNode found = null;
+		for (Map.Entry<String, JsonNode> property : object.properties()) {
+			if (property.getKey().equalsIgnoreCase(name)) {
+				if (found != null) {
+					throw new UnreadableMessageException();
+				}
+				found = property.getValue();
+			}
+		}
+		return found;
+	}
+
+	/**
+	 * The text a reader binding a string would see: a string, or a number or boolean coerced to text; an array or
+	 * object (which {@code UNWRAP_SINGLE_VALUE_ARRAYS} could unwrap) makes the message unreadable.
+	 */
+	private static String scalar(JsonNode value) {
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		if (value.isContainer()) {
+			throw new UnreadableMessageException();
+		}
+		return value.asString();
+	}
+
+	/** A message that readers could understand differently. */
+	private static final class UnreadableMessageException extends RuntimeException {
+
+		UnreadableMessageException() {
+			super(null, null, false, false);
+		}
+
 	}
 
 	/** The charset parameter of a media type; an unreadable one counts as a charset that is not UTF-8. */

@@ -193,6 +193,17 @@ class ResourceServerWebTests {
 				.PUT(HttpRequest.BodyPublishers.ofString(call));
 			assertThat(send(put).statusCode()).as("not only POST is inspected").isEqualTo(403);
 			assertThat(post(url, token, "").body()).as("an empty body carries no call").isEqualTo("ok:");
+			String upperCaseName = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"NAME\":\"admin\"}}";
+			assertThat(post(url, token, upperCaseName).statusCode()).as("a case-insensitive mapper's reading")
+				.isEqualTo(403);
+			String twoCases = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"other\",\"Name\":\"admin\"}}";
+			assertThat(post(url, token, twoCases).statusCode()).as("keys that differ only in case").isEqualTo(400);
+			String arrayName = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":[\"admin\"]}}";
+			assertThat(post(url, token, arrayName).statusCode()).as("an array a mapper could unwrap").isEqualTo(400);
+			String arrayMethod = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":[\"tools/call\"],\"params\":{\"name\":\"admin\"}}";
+			assertThat(post(url, token, arrayMethod).statusCode()).isEqualTo(400);
+			String escaped = "{\"jsonrpc\":\"2.0\",\"id\":3,\"\\u006dethod\":\"tools\\/call\",\"params\":{\"name\":\"adm\\u0069n\"}}";
+			assertThat(post(url, token, escaped).statusCode()).as("JSON escapes").isEqualTo(403);
 		}
 	}
 
