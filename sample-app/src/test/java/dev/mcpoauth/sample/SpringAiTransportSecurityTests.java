@@ -19,7 +19,6 @@ import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>per-tool scopes hold on every {@link PathVariants spelling} of the endpoint: {@code admin-report}, called with
  * a token that has {@code mcp:tools} only, never runs (counted at the tool), while the same call with
  * {@code mcp:admin} does;</li>
- * <li>an MCP session (streamable HTTP, 2025-11-25) serves only the client whose token created it.</li>
+ * <li>an MCP session (the {@code Mcp-Session-Id} of streamable HTTP, the {@code sessionId} of SSE) serves only the
+ * client whose token created it.</li>
  * </ul>
  */
 class SpringAiTransportSecurityTests {
@@ -79,12 +79,14 @@ class SpringAiTransportSecurityTests {
 		}
 	}
 
-	@Test
-	void aStreamableSessionServesOnlyTheClientThatCreatedIt() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "STREAMABLE", "SSE" })
+	void aSessionServesOnlyTheClientThatCreatedIt(String protocol) throws Exception {
 		int port = TestPorts.free();
 		String base = "http://localhost:" + port;
 		String secondClient = "--spring.security.oauth2.authorizationserver.client.second-client.registration.";
-		try (ConfigurableApplicationContext app = start(port, secondClient + "client-id=second-client",
+		try (ConfigurableApplicationContext app = start(port, "--spring.ai.mcp.server.protocol=" + protocol,
+				"--spring.ai.mcp.server.sse-endpoint=/mcp/sse", secondClient + "client-id=second-client",
 				secondClient + "client-secret={noop}second-secret",
 				secondClient + "client-authentication-methods=client_secret_basic",
 				secondClient + "authorization-grant-types=client_credentials",
@@ -92,17 +94,25 @@ class SpringAiTransportSecurityTests {
 			AtomicInteger adminRuns = app.getBean(CountingTools.class).adminRuns;
 			String owner = token(base, "sample-client", "sample-secret", "mcp:tools mcp:admin");
 			String other = token(base, "second-client", "second-secret", "mcp:tools mcp:admin");
-			Session session = Session.open("STREAMABLE", base, owner);
-			HttpResponse<String> hijack = PathVariants.post(base + "/mcp", other, session.id(),
-					PathVariants.toolCall(2, "admin-report"));
-			assertThat(hijack.statusCode()).isEqualTo(404);
-			assertThat(adminRuns).hasValue(0);
-			assertThat(PathVariants.post(base + "/mcp", owner, session.id(), PathVariants.toolCall(3, "admin-report"))
-				.body()).contains("admin report for subject=sample-client");
-			assertThat(adminRuns).hasValue(1);
-			Session own = Session.open("STREAMABLE", base, other);
-			assertThat(PathVariants.post(base + "/mcp", other, own.id(), PathVariants.toolCall(4, "admin-report"))
-				.body()).contains("admin report for subject=second-client");
+			try (Session session = Session.open(protocol, base, owner); Session own = Session.open(protocol, base, other)) {
+				String url = session.url(base, session.path());
+				HttpResponse<String> hijack = PathVariants.post(url, other, session.id(),
+						PathVariants.toolCall(2, "admin-report"));
+				assertThat(hijack.statusCode()).isEqualTo(404);
+				String victim = (session.query() != null) ? session.query() : "sessionId=" + session.id();
+				String ownUrl = own.url(base, own.path());
+				String twoSessions = ownUrl + (ownUrl.contains("?") ? "&" : "?") + victim;
+				assertThat(PathVariants.post(twoSessions, other, own.id(), PathVariants.toolCall(3, "admin-report"))
+					.statusCode()).as("two sessions named at once").isEqualTo(404);
+				Thread.sleep(200);
+				assertThat(adminRuns).as("runs of the hijackers' calls").hasValue(0);
+				assertThat(PathVariants.post(url, owner, session.id(), PathVariants.toolCall(4, "admin-report"))
+					.statusCode() / 100).isEqualTo(2);
+				assertThat(PathVariants.post(own.url(base, own.path()), other, own.id(),
+						PathVariants.toolCall(5, "admin-report")).statusCode() / 100).isEqualTo(2);
+				waitFor(() -> adminRuns.get() == 2);
+				assertThat(adminRuns).as("each owner's call ran").hasValue(2);
+			}
 		}
 	}
 

@@ -1,26 +1,42 @@
 package dev.mcpoauth.server.web;
 
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.mcpoauth.Jwts;
 import dev.mcpoauth.StubHttpServer;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * MCP sessions are bound to the token subject that created them, in front of the MCP Java SDK's streamable servlet
- * transport: another subject's valid token with a leaked {@code Mcp-Session-Id} gets 404, as for an unknown
+ * MCP sessions are bound to the token subject that created them, in front of the MCP Java SDK's streamable and SSE
+ * servlet transports: another subject's valid token with a leaked {@code Mcp-Session-Id} gets 404, as for an unknown
  * session, and no tool runs; nor can it delete the session.
  */
 class McpSessionBindingTests {
@@ -64,6 +80,90 @@ class McpSessionBindingTests {
 				.as("a deleted session").isEqualTo(404);
 			assertThat(runs).hasValue(2);
 		}
+	}
+
+	@Test
+	void anSseSessionServesOnlyTheSubjectThatOpenedItsStream() throws Exception {
+		RSAKey key = Jwts.rsa();
+		try (StubHttpServer idp = new StubHttpServer().serve("/jwks", Jwts.jwks(key.toPublicJWK()));
+				ConfigurableApplicationContext app = new SpringApplicationBuilder(SdkSseServerApplication.class).run(
+						"--server.port=0", "--spring.main.banner-mode=off", "--server.shutdown=immediate",
+						"--mcp.oauth.server.issuer-uri=" + idp.url(),
+						"--mcp.oauth.server.jwk-set-uri=" + idp.url() + "/jwks")) {
+			String base = "http://localhost:" + ((WebServerApplicationContext) app).getWebServer().getPort();
+			AtomicInteger runs = app.getBean(AtomicInteger.class);
+			String alice = Jwts.sign(key, idp.url(), base + "/mcp", (claims) -> claims.subject("alice"));
+			String mallory = Jwts.sign(key, idp.url(), base + "/mcp", (claims) -> claims.subject("mallory"));
+			HttpResponse<InputStream> stream = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/mcp/sse"))
+				.header("Authorization", "Bearer " + alice)
+				.header("Accept", "text/event-stream")
+				.build(), HttpResponse.BodyHandlers.ofInputStream());
+			try (BufferedReader events = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+				String endpoint = null;
+				for (String line = events.readLine(); endpoint == null && line != null; line = events.readLine()) {
+					endpoint = line.startsWith("data:") ? line.substring(5).trim() : null;
+				}
+				String messages = base + endpoint;
+				assertThat(PathVariants.post(messages, mallory, null, ToolScopePathVariantTests.INITIALIZE).statusCode())
+					.as("another subject with the announced session").isEqualTo(404);
+				assertThat(PathVariants.post(base + "/mcp/message?sessionId=never-announced", alice, null,
+						ToolScopePathVariantTests.INITIALIZE).statusCode()).isEqualTo(404);
+				assertThat(PathVariants.post(messages, alice, null, ToolScopePathVariantTests.INITIALIZE).statusCode())
+					.as("the subject that opened the stream").isEqualTo(200);
+				PathVariants.post(messages, alice, null, ToolScopePathVariantTests.INITIALIZED);
+				assertThat(PathVariants.post(messages, mallory, null, PathVariants.toolCall(2, "admin")).statusCode())
+					.isEqualTo(404);
+				assertThat(PathVariants.post(messages, alice, null, PathVariants.toolCall(3, "admin")).statusCode())
+					.isEqualTo(200);
+				for (long deadline = System.nanoTime() + 10_000_000_000L; runs.get() == 0
+						&& System.nanoTime() < deadline;) {
+					Thread.sleep(20);
+				}
+				assertThat(runs).as("only the owner's call ran").hasValue(1);
+			}
+		}
+	}
+
+	/** The MCP Java SDK's SSE servlet transport (MCP 2024-11-05), mapped to {@code /mcp/*}, with an admin tool. */
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class SdkSseServerApplication {
+
+		@Bean
+		AtomicInteger adminRuns() {
+			return new AtomicInteger();
+		}
+
+		@Bean
+		HttpServletSseServerTransportProvider mcpTransport() {
+			return HttpServletSseServerTransportProvider.builder()
+				.sseEndpoint("/mcp/sse")
+				.messageEndpoint("/mcp/message")
+				.build();
+		}
+
+		@Bean
+		ServletRegistrationBean<HttpServletSseServerTransportProvider> mcpServlet(
+				HttpServletSseServerTransportProvider transport) {
+			ServletRegistrationBean<HttpServletSseServerTransportProvider> registration = new ServletRegistrationBean<>(
+					transport, "/mcp/*");
+			registration.setAsyncSupported(true);
+			return registration;
+		}
+
+		@Bean(destroyMethod = "close")
+		McpSyncServer mcpServer(HttpServletSseServerTransportProvider transport, AtomicInteger adminRuns) {
+			Tool admin = Tool.builder().name("admin").inputSchema(Map.of("type", "object")).build();
+			return McpServer.sync(transport)
+				.serverInfo("sdk-sse-server", "1")
+				.capabilities(ServerCapabilities.builder().tools(false).build())
+				.tools(SyncToolSpecification.builder().tool(admin).callHandler((exchange, request) -> {
+					adminRuns.incrementAndGet();
+					return CallToolResult.builder().addTextContent("admin ran").build();
+				}).build())
+				.build();
+		}
+
 	}
 
 	private static int delete(String url, String token, String session) throws Exception {
