@@ -93,8 +93,18 @@ public final class McpAuthorization {
 	 * @throws McpOAuthClientException when discovery or the token request fails
 	 */
 	public String accessToken() {
+		return accessToken(currentIdToken());
+	}
+
+	/**
+	 * {@link #accessToken()} for the user whose ID token a transport read on the caller's thread.
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return the token value
+	 * @throws McpOAuthClientException when discovery or the token request fails
+	 */
+	public String accessToken(String idToken) {
 		Discovered target = discovered(null);
-		String subjectToken = subjectToken();
+		String subjectToken = subjectToken(idToken);
 		return slot(subjectToken).token(() -> initialScopes(target, Set.of()),
 				(scopes) -> target.client().requestToken(scopes, subjectToken));
 	}
@@ -106,7 +116,40 @@ public final class McpAuthorization {
 	 * @return the token value, or {@code null}
 	 */
 	public String tokenForRequest() {
-		return (this.discovered != null || isStaticallyConfigured()) ? accessToken() : null;
+		return tokenForRequest(currentIdToken());
+	}
+
+	/**
+	 * {@link #tokenForRequest()} for the user whose ID token a transport read on the caller's thread.
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return the token value, or {@code null}
+	 */
+	public String tokenForRequest(String idToken) {
+		return (this.discovered != null || isStaticallyConfigured()) ? accessToken(idToken) : null;
+	}
+
+	/**
+	 * The token {@link #tokenForRequest(String)} would return when it is at hand without discovery or a token
+	 * request, so that a non-blocking transport leaves its thread only to get a new one. Never blocks.
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return the cached token while it is usable, else {@code null}
+	 */
+	public String cachedToken(String idToken) {
+		if (this.discovered == null && !isStaticallyConfigured()) {
+			return null;
+		}
+		TokenSlot slot = this.slots.get(userKey(subjectToken(idToken)));
+		return (slot != null) ? slot.cached() : null;
+	}
+
+	/**
+	 * The signed-in user's ID token for cross-app access, read now, on the calling thread, from the
+	 * {@link IdTokenResolver}. A transport whose work continues on other threads, where the resolver may see no
+	 * user, reads it here on the caller's thread and passes it to the methods that take an ID token.
+	 * @return the ID token, or {@code null} for client credentials or when no user is signed in
+	 */
+	public String currentIdToken() {
+		return (this.registration.getFlow() == Flow.CROSS_APP_ACCESS) ? this.idTokens.resolveIdToken() : null;
 	}
 
 	/**
@@ -117,8 +160,21 @@ public final class McpAuthorization {
 	 * @throws McpOAuthClientException when discovery or the token request fails
 	 */
 	public boolean onUnauthorized(BearerChallenge challenge, String sentToken) {
+		return onUnauthorized(challenge, sentToken, currentIdToken());
+	}
+
+	/**
+	 * {@link #onUnauthorized(BearerChallenge, String)} for the user whose ID token a transport read on the
+	 * caller's thread.
+	 * @param challenge the Bearer challenge of the response
+	 * @param sentToken the token that was sent, or {@code null}
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return {@code true}: the request can be replayed with {@link #tokenForRequest(String)}
+	 * @throws McpOAuthClientException when discovery or the token request fails
+	 */
+	public boolean onUnauthorized(BearerChallenge challenge, String sentToken, String idToken) {
 		Discovered target = discovered(challenge.resourceMetadata());
-		String subjectToken = subjectToken();
+		String subjectToken = subjectToken(idToken);
 		TokenSlot slot = slot(subjectToken);
 		slot.invalidate(sentToken);
 		slot.widen(challenge.scopes());
@@ -136,11 +192,24 @@ public final class McpAuthorization {
 	 * @throws McpOAuthClientException when the token request fails
 	 */
 	public boolean onForbidden(BearerChallenge challenge, String sentToken) {
+		return onForbidden(challenge, sentToken, currentIdToken());
+	}
+
+	/**
+	 * {@link #onForbidden(BearerChallenge, String)} for the user whose ID token a transport read on the caller's
+	 * thread.
+	 * @param challenge the Bearer challenge of the response
+	 * @param sentToken the token that was sent
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return whether a replay with {@link #tokenForRequest(String)} can succeed
+	 * @throws McpOAuthClientException when the token request fails
+	 */
+	public boolean onForbidden(BearerChallenge challenge, String sentToken, String idToken) {
 		if (!challenge.isInsufficientScope() || challenge.scopes().isEmpty()) {
 			return false;
 		}
 		Discovered target = discovered(challenge.resourceMetadata());
-		String subjectToken = subjectToken();
+		String subjectToken = subjectToken(idToken);
 		TokenSlot slot = slot(subjectToken);
 		if (!slot.widen(challenge.scopes())) {
 			return false;
@@ -158,17 +227,31 @@ public final class McpAuthorization {
 	 * @return whether to replay
 	 */
 	public boolean onErrorResponse(int status, List<String> wwwAuthenticate, String sentAuthorization) {
+		return onErrorResponse(status, wwwAuthenticate, sentAuthorization, currentIdToken());
+	}
+
+	/**
+	 * {@link #onErrorResponse(int, List, String)} for the user whose ID token a transport read on the caller's
+	 * thread.
+	 * @param status the HTTP status
+	 * @param wwwAuthenticate the {@code WWW-Authenticate} values of the response
+	 * @param sentAuthorization the {@code Authorization} value of the request, or {@code null}
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return whether to replay
+	 */
+	public boolean onErrorResponse(int status, List<String> wwwAuthenticate, String sentAuthorization,
+			String idToken) {
 		String sent = (sentAuthorization != null && sentAuthorization.regionMatches(true, 0, BEARER, 0, BEARER.length()))
 				? sentAuthorization.substring(BEARER.length()).trim() : null;
 		BearerChallenge challenge = BearerChallenge.parse(wwwAuthenticate);
 		if (status == 401) {
-			return onUnauthorized(challenge, sent);
+			return onUnauthorized(challenge, sent, idToken);
 		}
-		return status == 403 && onForbidden(challenge, sent);
+		return status == 403 && onForbidden(challenge, sent, idToken);
 	}
 
-	private String subjectToken() {
-		return (this.registration.getFlow() == Flow.CROSS_APP_ACCESS) ? this.idTokens.resolveIdToken() : null;
+	private String subjectToken(String idToken) {
+		return (this.registration.getFlow() == Flow.CROSS_APP_ACCESS) ? idToken : null;
 	}
 
 	/** One slot for the client, or one per user (issuer and subject of the ID token) for cross-app access. */

@@ -59,6 +59,15 @@ final class TokenSlot {
 	}
 
 	/**
+	 * The held token, without waiting for a renewal in progress.
+	 * @return the token value while it is usable, else {@code null}
+	 */
+	String cached() {
+		Held held = this.current;
+		return (held != null && held.usableAt(this.clock.instant())) ? held.value : null;
+	}
+
+	/**
 	 * Drop the token if it is the one that was refused.
 	 * @param refused the token the server refused, or {@code null}
 	 */
