@@ -31,6 +31,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
@@ -116,18 +117,22 @@ public final class McpOAuthClientAutoConfiguration {
 	@ConditionalOnClass({ McpClientCustomizer.class, HttpClientStreamableHttpTransport.class })
 	static class SpringAiConfiguration {
 
-		static final String CONNECTIONS = "spring.ai.mcp.client.streamable-http.connections.";
+		static final String CONNECTIONS = "spring.ai.mcp.client.streamable-http.connections";
 
 		@Bean
 		@ConditionalOnMissingBean
 		SpringAiMcpClientAuthorization mcpOAuthSpringAiMcpClientCustomizer(McpOAuthClients clients,
 				McpOAuthClientProperties properties, Environment environment) {
-			Binder binder = Binder.get(environment);
-			properties.getRegistrations()
-				.forEach((name, registration) -> binder.bind(CONNECTIONS + name + ".url", String.class)
-					.ifBound((url) -> checkConnection(name, url,
-							binder.bind(CONNECTIONS + name + ".endpoint", String.class).orElse("/mcp"),
-							registration.getServerUrl())));
+			Map<String, Connection> connections = Binder.get(environment)
+				.bind(CONNECTIONS, Bindable.mapOf(String.class, Connection.class))
+				.orElse(Map.of());
+			properties.getRegistrations().forEach((name, registration) -> {
+				Connection connection = connections.get(name);
+				if (connection != null && connection.url() != null) {
+					String endpoint = (connection.endpoint() != null) ? connection.endpoint() : "/mcp";
+					checkConnection(name, connection.url(), endpoint, registration.getServerUrl());
+				}
+			});
 			return new SpringAiMcpClientAuthorization(clients);
 		}
 
@@ -147,12 +152,17 @@ public final class McpOAuthClientAutoConfiguration {
 				target = null;
 			}
 			if (target == null || !new ServerUrlScope(serverUrl).covers(target)) {
-				throw new InvalidConfigurationPropertyValueException(CONNECTIONS + name + ".url", url,
-						"The connection's MCP endpoint (url " + url + " with endpoint " + endpoint + ": " + target
-								+ ") is not under mcp.oauth.client.registrations." + name + ".server-url (" + serverUrl
+				throw new InvalidConfigurationPropertyValueException(CONNECTIONS + "." + name + ".url", url,
+						"The connection's MCP endpoint (url " + url + " with endpoint " + endpoint + ": "
+								+ ((target != null) ? target : "not a URL") + ") is not under "
+								+ "mcp.oauth.client.registrations." + name + ".server-url (" + serverUrl
 								+ "), so its requests would go without the registration's token; make url and "
 								+ "endpoint name the server-url, or correct the server-url");
 			}
+		}
+
+		/** A Spring AI streamable HTTP connection, bound as Spring AI binds it (its endpoint defaults to /mcp). */
+		record Connection(String url, String endpoint) {
 		}
 
 	}

@@ -36,8 +36,8 @@ public final class ServerUrlScope {
 	 */
 	public ServerUrlScope(URI serverUrl) {
 		String scheme = scheme(serverUrl);
-		List<String> segments = (scheme != null && serverUrl.getRawUserInfo() == null) ? segments(serverUrl.getRawPath())
-				: null;
+		List<String> segments = (scheme != null && serverUrl.getRawUserInfo() == null)
+				? segments(serverUrl.getRawPath()) : null;
 		if (segments == null || serverUrl.getHost() == null) {
 			throw new IllegalArgumentException("Not an absolute http(s) URL with a host, without user info, whose path "
 					+ "has no '.' or '..' segment, encoded '/' or '\\', or escape that is not UTF-8");

@@ -58,7 +58,8 @@ class ServerUrlScopeTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/mcp", "mailto:a@h.example", "ftp://h.example/mcp", "https://u@h.example/mcp",
-			"https://h.example/a/../mcp", "https://h.example/%2e/mcp", "https://h.example/a%2Fb", "https://h.example/%ff" })
+			"https://h.example/a/../mcp", "https://h.example/%2e/mcp", "https://h.example/a%2Fb",
+			"https://h.example/%ff" })
 	void refusesAServerUrlItCannotReadWithoutGuessing(String serverUrl) {
 		assertThatIllegalArgumentException().isThrownBy(() -> new ServerUrlScope(URI.create(serverUrl)));
 	}

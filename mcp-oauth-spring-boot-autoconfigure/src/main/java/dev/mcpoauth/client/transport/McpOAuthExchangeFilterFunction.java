@@ -74,7 +74,8 @@ public final class McpOAuthExchangeFilterFunction implements ExchangeFilterFunct
 						response.headers().header(HttpHeaders.WWW_AUTHENTICATE),
 						request.headers().getFirst(HttpHeaders.AUTHORIZATION), idToken))
 				.subscribeOn(Schedulers.boundedElastic())
-				.flatMap((replay) -> replay ? response.releaseBody().then(exchange(original, next, idToken, replays + 1))
+				.flatMap((replay) -> replay
+						? response.releaseBody().then(exchange(original, next, idToken, replays + 1))
 						: Mono.just(response));
 		}));
 	}
