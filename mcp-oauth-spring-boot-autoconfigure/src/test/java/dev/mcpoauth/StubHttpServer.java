@@ -88,6 +88,11 @@ public final class StubHttpServer implements AutoCloseable {
 		return this.requests.stream().map(Request::path).toList();
 	}
 
+	/** Every request received, in order. */
+	public List<Request> received() {
+		return List.copyOf(this.requests);
+	}
+
 	/** The requests to a path, in order. */
 	public List<Request> requestsTo(String path) {
 		return this.requests.stream().filter((request) -> request.path().equals(path)).toList();

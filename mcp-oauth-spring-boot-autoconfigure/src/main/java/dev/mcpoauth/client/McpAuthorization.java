@@ -78,8 +78,18 @@ public final class McpAuthorization {
 	 * @throws McpOAuthClientException when discovery or the token request fails
 	 */
 	public String accessToken() {
+		return accessToken(currentIdToken());
+	}
+
+	/**
+	 * {@link #accessToken()} for the user whose ID token a transport read on the caller's thread.
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return the token value
+	 * @throws McpOAuthClientException when discovery or the token request fails
+	 */
+	public String accessToken(String idToken) {
 		Discovered target = this.targets.target(null);
-		String subjectToken = subjectToken();
+		String subjectToken = subjectToken(idToken);
 		return this.slots.with(subjectToken, (slot) -> slot.token(() -> initialScopes(target, Set.of()),
 				(scopes) -> target.client().requestToken(scopes, subjectToken)));
 	}
@@ -91,7 +101,36 @@ public final class McpAuthorization {
 	 * @return the token value, or {@code null}
 	 */
 	public String tokenForRequest() {
-		return this.targets.isKnown() ? accessToken() : null;
+		return tokenForRequest(currentIdToken());
+	}
+
+	/**
+	 * {@link #tokenForRequest()} for the user whose ID token a transport read on the caller's thread.
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return the token value, or {@code null}
+	 */
+	public String tokenForRequest(String idToken) {
+		return this.targets.isKnown() ? accessToken(idToken) : null;
+	}
+
+	/**
+	 * The token {@link #tokenForRequest(String)} would return when it is at hand without discovery or a token
+	 * request, so that a non-blocking transport leaves its thread only to get a new one. Never blocks.
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return the cached token while it is usable, else {@code null}
+	 */
+	public String cachedToken(String idToken) {
+		return this.targets.isKnown() ? this.slots.cached(subjectToken(idToken)) : null;
+	}
+
+	/**
+	 * The signed-in user's ID token for cross-app access, read now, on the calling thread, from the
+	 * {@link IdTokenResolver}. A transport whose work continues on other threads, where the resolver may see no
+	 * user, reads it here on the caller's thread and passes it to the methods that take an ID token.
+	 * @return the ID token, or {@code null} for client credentials or when no user is signed in
+	 */
+	public String currentIdToken() {
+		return (this.registration.getFlow() == Flow.CROSS_APP_ACCESS) ? this.idTokens.resolveIdToken() : null;
 	}
 
 	/**
@@ -105,8 +144,21 @@ public final class McpAuthorization {
 	 * authorization server than the one this registration is bound to ({@code authorization_server_changed})
 	 */
 	public boolean onUnauthorized(BearerChallenge challenge, String sentToken) {
+		return onUnauthorized(challenge, sentToken, currentIdToken());
+	}
+
+	/**
+	 * {@link #onUnauthorized(BearerChallenge, String)} for the user whose ID token a transport read on the
+	 * caller's thread.
+	 * @param challenge the Bearer challenge of the response
+	 * @param sentToken the token that was sent, or {@code null}
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return whether the request can be replayed with {@link #tokenForRequest(String)}
+	 * @throws McpOAuthClientException as {@link #onUnauthorized(BearerChallenge, String)}
+	 */
+	public boolean onUnauthorized(BearerChallenge challenge, String sentToken, String idToken) {
 		Discovered target = this.targets.target(challenge.resourceMetadata());
-		String subjectToken = subjectToken();
+		String subjectToken = subjectToken(idToken);
 		return this.slots.with(subjectToken,
 				(slot) -> slot.renew(sentToken, challenge.scopes(), true, () -> initialScopes(target, challenge.scopes()),
 						(scopes) -> target.client().requestToken(scopes, subjectToken)));
@@ -123,11 +175,25 @@ public final class McpAuthorization {
 	 * @throws McpOAuthClientException when discovery fails
 	 */
 	public boolean onForbidden(BearerChallenge challenge, String sentToken) {
+		return onForbidden(challenge, sentToken, currentIdToken());
+	}
+
+	/**
+	 * {@link #onForbidden(BearerChallenge, String)} for the user whose ID token a transport read on the caller's
+	 * thread.
+	 * @param challenge the Bearer challenge of the response
+	 * @param sentToken the token that was sent
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return whether a replay with {@link #tokenForRequest(String)} can succeed
+	 * @throws McpOAuthStepUpException when the authorization server refuses the wider scope
+	 * @throws McpOAuthClientException when discovery fails
+	 */
+	public boolean onForbidden(BearerChallenge challenge, String sentToken, String idToken) {
 		if (!challenge.isInsufficientScope() || challenge.scopes().isEmpty()) {
 			return false;
 		}
 		Discovered target = this.targets.target(challenge.resourceMetadata());
-		String subjectToken = subjectToken();
+		String subjectToken = subjectToken(idToken);
 		try {
 			return this.slots.with(subjectToken,
 					(slot) -> slot.renew(sentToken, challenge.scopes(), false, () -> initialScopes(target, Set.of()),
@@ -146,21 +212,34 @@ public final class McpAuthorization {
 	 * @return whether to replay
 	 */
 	public boolean onErrorResponse(int status, List<String> wwwAuthenticate, String sentAuthorization) {
+		return onErrorResponse(status, wwwAuthenticate, sentAuthorization, currentIdToken());
+	}
+
+	/**
+	 * {@link #onErrorResponse(int, List, String)} for the user whose ID token a transport read on the caller's
+	 * thread.
+	 * @param status the HTTP status
+	 * @param wwwAuthenticate the {@code WWW-Authenticate} values of the response
+	 * @param sentAuthorization the {@code Authorization} value of the request, or {@code null}
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return whether to replay
+	 */
+	public boolean onErrorResponse(int status, List<String> wwwAuthenticate, String sentAuthorization,
+			String idToken) {
 		String sent = (sentAuthorization != null && sentAuthorization.regionMatches(true, 0, BEARER, 0, BEARER.length()))
 				? sentAuthorization.substring(BEARER.length()).trim() : null;
 		BearerChallenge challenge = BearerChallenge.parse(wwwAuthenticate);
 		if (status == 401) {
-			return onUnauthorized(challenge, sent);
+			return onUnauthorized(challenge, sent, idToken);
 		}
-		return status == 403 && onForbidden(challenge, sent);
+		return status == 403 && onForbidden(challenge, sent, idToken);
 	}
 
 	/** The user's ID token for cross-app access (checked to be a JWT, not verified: the IdP does that), else null. */
-	private String subjectToken() {
+	private String subjectToken(String idToken) {
 		if (this.registration.getFlow() != Flow.CROSS_APP_ACCESS) {
 			return null;
 		}
-		String idToken = this.idTokens.resolveIdToken();
 		if (idToken != null) {
 			try {
 				JWTParser.parse(idToken);

@@ -20,8 +20,10 @@ import dev.mcpoauth.client.token.NimbusClientAssertionFactory;
 import dev.mcpoauth.client.token.TokenEndpointTarget;
 import dev.mcpoauth.client.token.TokenEndpoints;
 import dev.mcpoauth.client.transport.SpringAiMcpClientAuthorization;
+import dev.mcpoauth.client.transport.SpringAiMcpSyncClientAuthorization;
 import dev.mcpoauth.discovery.HttpsPolicy;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.util.Utils;
 
 import org.springframework.ai.mcp.customizer.McpClientCustomizer;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -29,8 +31,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 
 /**
@@ -104,16 +110,59 @@ public final class McpOAuthClientAutoConfiguration {
 	}
 
 	/**
-	 * Spring AI's MCP client: each connection gets the registration of the same name.
+	 * Spring AI's MCP client: each connection gets the registration of the same name, and must send its requests
+	 * under the registration's {@code server-url}, the only place its token goes.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ McpClientCustomizer.class, HttpClientStreamableHttpTransport.class })
 	static class SpringAiConfiguration {
 
+		static final String CONNECTIONS = "spring.ai.mcp.client.streamable-http.connections";
+
 		@Bean
 		@ConditionalOnMissingBean
-		SpringAiMcpClientAuthorization mcpOAuthSpringAiMcpClientCustomizer(McpOAuthClients clients) {
+		SpringAiMcpClientAuthorization mcpOAuthSpringAiMcpClientCustomizer(McpOAuthClients clients,
+				McpOAuthClientProperties properties, Environment environment) {
+			Map<String, Connection> connections = Binder.get(environment)
+				.bind(CONNECTIONS, Bindable.mapOf(String.class, Connection.class))
+				.orElse(Map.of());
+			properties.getRegistrations().forEach((name, registration) -> {
+				Connection connection = connections.get(name);
+				if (connection != null && connection.url() != null) {
+					String endpoint = (connection.endpoint() != null) ? connection.endpoint() : "/mcp";
+					checkConnection(name, connection.url(), endpoint, registration.getServerUrl());
+				}
+			});
 			return new SpringAiMcpClientAuthorization(clients);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		SpringAiMcpSyncClientAuthorization mcpOAuthSpringAiMcpSyncClientCustomizer(McpOAuthClients clients) {
+			return new SpringAiMcpSyncClientAuthorization(clients);
+		}
+
+		/** The connection's MCP endpoint, resolved as the SDK resolves it, must be under the server-url. */
+		private static void checkConnection(String name, String url, String endpoint, URI serverUrl) {
+			URI target;
+			try {
+				target = Utils.resolveUri(URI.create(url), endpoint);
+			}
+			catch (IllegalArgumentException ex) {
+				target = null;
+			}
+			if (target == null || !new ServerUrlScope(serverUrl).covers(target)) {
+				throw new InvalidConfigurationPropertyValueException(CONNECTIONS + "." + name + ".url", url,
+						"The connection's MCP endpoint (url " + url + " with endpoint " + endpoint + ": "
+								+ ((target != null) ? target : "not a URL") + ") is not under "
+								+ "mcp.oauth.client.registrations." + name + ".server-url (" + serverUrl
+								+ "), so its requests would go without the registration's token; make url and "
+								+ "endpoint name the server-url, or correct the server-url");
+			}
+		}
+
+		/** A Spring AI streamable HTTP connection, bound as Spring AI binds it (its endpoint defaults to /mcp). */
+		record Connection(String url, String endpoint) {
 		}
 
 	}

@@ -41,6 +41,7 @@ final class McpOAuthClientPropertiesValidator {
 		properties.getRegistrations().forEach((name, registration) -> {
 			String prefix = "mcp.oauth.client.registrations." + name + ".";
 			validateUri(prefix + "server-url", registration.getServerUrl(), true, https);
+			validateServerUrlPath(prefix + "server-url", registration.getServerUrl());
 			validateUri(prefix + "issuer-uri", registration.getIssuerUri(), false, https);
 			validateUri(prefix + "token-uri", registration.getTokenUri(), false, https);
 			if (registration.getClientId() == null || registration.getClientId().isBlank()) {
@@ -117,6 +118,18 @@ final class McpOAuthClientPropertiesValidator {
 		if (method != null && !IDP_METHODS.contains(method)) {
 			throw new InvalidConfigurationPropertyValueException(prefix + "idp-client-authentication-method", method,
 					"Use one of " + IDP_METHODS);
+		}
+	}
+
+	/** Tokens go only under the server-url: its path must be readable as {@link ServerUrlScope} reads it. */
+	private static void validateServerUrlPath(String property, URI serverUrl) {
+		try {
+			new ServerUrlScope(serverUrl);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, serverUrl,
+					"Use the MCP endpoint's URL without user info, '.' or '..' segments, encoded '/' or '\\', "
+							+ "or escapes that are not UTF-8: tokens are sent only to requests under it");
 		}
 	}
 

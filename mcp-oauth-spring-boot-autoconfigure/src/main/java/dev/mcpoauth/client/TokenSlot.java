@@ -65,6 +65,15 @@ final class TokenSlot {
 	}
 
 	/**
+	 * The held token, without waiting for a renewal in progress.
+	 * @return the token value while it is usable, else {@code null}
+	 */
+	String cached() {
+		Held held = this.current;
+		return (held != null && held.usableAt(this.clock.instant())) ? held.handOut() : null;
+	}
+
+	/**
 	 * The MCP server refused a token: get one that can succeed where it failed, unless that cannot help.
 	 * @param refused the token the server refused, or {@code null} when the request carried none
 	 * @param wanted the scopes the challenge asks for, possibly none

@@ -51,7 +51,7 @@ final class TokenSlots {
 	 * @return its result
 	 */
 	<T> T with(String idToken, Function<TokenSlot, T> use) {
-		String key = (idToken != null) ? sha256(idToken) : "";
+		String key = key(idToken);
 		TokenSlot slot;
 		synchronized (this.slots) {
 			slot = this.slots.get(key);
@@ -74,11 +74,28 @@ final class TokenSlots {
 		}
 	}
 
+	/**
+	 * The usable token of a principal's slot, without making a slot, requesting a token or waiting for one.
+	 * @param idToken the user's ID token, or {@code null} for the client's own slot
+	 * @return the token value, or {@code null}
+	 */
+	String cached(String idToken) {
+		TokenSlot slot;
+		synchronized (this.slots) {
+			slot = this.slots.get(key(idToken));
+		}
+		return (slot != null) ? slot.cached() : null;
+	}
+
 	/** @return how many slots are kept */
 	int size() {
 		synchronized (this.slots) {
 			return this.slots.size();
 		}
+	}
+
+	private static String key(String idToken) {
+		return (idToken != null) ? sha256(idToken) : "";
 	}
 
 	private static String sha256(String value) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import dev.mcpoauth.Jwts;
 import dev.mcpoauth.client.token.ClientAssertionFactory;
 import dev.mcpoauth.client.transport.SpringAiMcpClientAuthorization;
+import dev.mcpoauth.client.transport.SpringAiMcpSyncClientAuthorization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,8 @@ class McpOAuthClientAutoConfigurationTests {
 
 	private static final String S = "mcp.oauth.client.registrations.s.";
 
+	private static final String SPRING_AI = "spring.ai.mcp.client.streamable-http.connections.";
+
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(McpOAuthClientAutoConfiguration.class));
 
@@ -36,6 +39,7 @@ class McpOAuthClientAutoConfigurationTests {
 			assertThat(context).hasSingleBean(ClientAssertionFactory.class);
 			assertThat(context).hasSingleBean(IdTokenResolver.class);
 			assertThat(context).hasSingleBean(SpringAiMcpClientAuthorization.class);
+			assertThat(context).hasSingleBean(SpringAiMcpSyncClientAuthorization.class);
 		});
 	}
 
@@ -71,7 +75,39 @@ class McpOAuthClientAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(McpOAuthClients.class);
 				assertThat(context).doesNotHaveBean(SpringAiMcpClientAuthorization.class);
+				assertThat(context).doesNotHaveBean(SpringAiMcpSyncClientAuthorization.class);
 			});
+	}
+
+	@ParameterizedTest(name = "{0}{1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			https://mcp.example      | /other
+			https://mcp.example/mcp  | /mcpx
+			https://evil.example     | /mcp
+			http://mcp.example       | /mcp
+			https://mcp.example:8443 | /mcp
+			https://mcp.example      | /mcp/../other
+			""")
+	void aSpringAiConnectionOutsideTheServerUrlFailsAtStartupNamingBothProperties(String url, String endpoint) {
+		this.runner
+			.withPropertyValues(S + "server-url=https://mcp.example/mcp", S + "client-id=c", S + "client-secret=x",
+					SPRING_AI + "s.url=" + url, SPRING_AI + "s.endpoint=" + endpoint)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining(SPRING_AI + "s.url")
+					.hasMessageContaining(S + "server-url")
+					.hasMessageContaining(url);
+			});
+	}
+
+	@Test
+	void springAiConnectionsUnderTheServerUrlOrWithoutRegistrationStart() {
+		this.runner
+			.withPropertyValues(S + "server-url=https://mcp.example/mcp", S + "client-id=c", S + "client-secret=x",
+					SPRING_AI + "s.url=https://MCP.example:443", SPRING_AI + "other.url=https://elsewhere.example")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
@@ -136,6 +172,8 @@ class McpOAuthClientAutoConfigurationTests {
 	@CsvSource(delimiter = '|', textBlock = """
 			no server url                 | client-id=c;client-secret=x                                                          | server-url                      | absolute URL
 			relative server url           | server-url=/mcp;client-id=c;client-secret=x                                          | server-url                      | absolute
+			server url with dot segment   | server-url=https://m.example/a/../mcp;client-id=c;client-secret=x                  | server-url                      | segments, encoded
+			server url with user info     | server-url=https://u@m.example/mcp;client-id=c;client-secret=x                      | server-url                      | without user info
 			plain http server on network  | server-url=http://mcp.example/mcp;client-id=c;client-secret=x                        | server-url                      | allow-insecure-http
 			no client id                  | server-url=https://m.example/mcp;client-secret=x                                     | client-id                       | identifier
 			no credentials                | server-url=https://m.example/mcp;client-id=c                                         | client-secret                   | no credentials

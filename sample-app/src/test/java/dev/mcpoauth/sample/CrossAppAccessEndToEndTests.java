@@ -1,17 +1,26 @@
 package dev.mcpoauth.sample;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.mcpoauth.StubEnterpriseIdp;
 import dev.mcpoauth.StubMcpAuthorizationServer;
 import dev.mcpoauth.client.IdTokenResolver;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,21 +32,44 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CrossAppAccessEndToEndTests {
 
+	@AfterEach
+	void signOut() {
+		SecurityContextHolder.clearContext();
+	}
+
 	@Test
 	void springAiClientCallsToolsForTheSignedInUser() {
+		// Stands in for oauth2Login: a resolver bean that returns the signed-in user's ID token.
+		callWhoami((aliceIdToken) -> (context) -> context.getBeanFactory()
+			.registerSingleton("idTokenResolver", (IdTokenResolver) () -> aliceIdToken));
+	}
+
+	@Test
+	void springAiClientFindsTheOAuth2LoginUserWithTheDefaultResolver() {
+		// What oauth2Login leaves on the calling thread; the SDK calls the server from its own threads.
+		callWhoami((aliceIdToken) -> {
+			OidcIdToken idToken = new OidcIdToken(aliceIdToken, Instant.now(), Instant.now().plusSeconds(300),
+					Map.of("sub", "alice"));
+			DefaultOidcUser user = new DefaultOidcUser(List.of(new SimpleGrantedAuthority("OIDC_USER")), idToken);
+			SecurityContextHolder.getContext()
+				.setAuthentication(new OAuth2AuthenticationToken(user, user.getAuthorities(), "idp"));
+			return (context) -> {
+			};
+		});
+	}
+
+	/** Starts the sample with a cross-app access connection to itself and calls whoami as alice. */
+	private void callWhoami(Function<String, ApplicationContextInitializer<ConfigurableApplicationContext>> user) {
 		int port = TestPorts.free();
 		String base = "http://localhost:" + port;
 		try (StubEnterpriseIdp idp = new StubEnterpriseIdp("idp-client", "idp-secret", "sample-xaa-client");
 				StubMcpAuthorizationServer authorizationServer = new StubMcpAuthorizationServer(idp, "sample-xaa-client",
 						"xaa-secret")) {
 			idp.expect(authorizationServer.issuer(), base + "/mcp", "mcp:tools");
-			String aliceIdToken = idp.idToken("alice");
 			String prefix = "--mcp.oauth.client.registrations.enterprise.";
 			try (ConfigurableApplicationContext app = new SpringApplicationBuilder(SampleApplication.class)
 				.profiles("external-idp")
-				// Stands in for oauth2Login: the default resolver reads the signed-in user's ID token.
-				.initializers((context) -> context.getBeanFactory()
-					.registerSingleton("idTokenResolver", (IdTokenResolver) () -> aliceIdToken))
+				.initializers(user.apply(idp.idToken("alice")))
 				// The client's open SSE stream to its own server would hold graceful shutdown for 30 s.
 				.run("--server.port=" + port, "--server.shutdown=immediate",
 						"--MCP_ISSUER_URI=" + authorizationServer.issuer(),

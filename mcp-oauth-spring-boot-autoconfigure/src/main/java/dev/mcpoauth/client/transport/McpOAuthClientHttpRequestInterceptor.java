@@ -3,6 +3,7 @@ package dev.mcpoauth.client.transport;
 import java.io.IOException;
 
 import dev.mcpoauth.client.McpAuthorization;
+import dev.mcpoauth.client.ServerUrlScope;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
@@ -13,11 +14,15 @@ import org.springframework.http.client.ClientHttpResponse;
 /**
  * Attaches a registration's token to requests of a Spring {@code RestClient} (or {@code RestTemplate}), and
  * replays a request once after 401, and after 403 {@code insufficient_scope} with a wider token up to the step-up
- * limit.
+ * limit. Only requests under the registration's {@code server-url} ({@link ServerUrlScope}) are touched; any other
+ * goes out as it is, and its answer is passed on. The user's ID token (cross-app access) is read once per request,
+ * on the calling thread.
  */
 public final class McpOAuthClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
 
 	private final McpAuthorization authorization;
+
+	private final ServerUrlScope scope;
 
 	private final int maxReplays;
 
@@ -27,27 +32,32 @@ public final class McpOAuthClientHttpRequestInterceptor implements ClientHttpReq
 	 */
 	public McpOAuthClientHttpRequestInterceptor(McpAuthorization authorization, int maxStepUps) {
 		this.authorization = authorization;
+		this.scope = new ServerUrlScope(authorization.serverUrl());
 		this.maxReplays = 1 + maxStepUps;
 	}
 
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
-		attach(request);
+		if (!this.scope.covers(request.getURI())) {
+			return execution.execute(request, body);
+		}
+		String idToken = this.authorization.currentIdToken();
+		attach(request, idToken);
 		ClientHttpResponse response = execution.execute(request, body);
 		for (int replay = 0; replay < this.maxReplays && isAuthorizationError(response)
 				&& this.authorization.onErrorResponse(response.getStatusCode().value(),
 						response.getHeaders().getOrEmpty(HttpHeaders.WWW_AUTHENTICATE),
-						request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION)); replay++) {
+						request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION), idToken); replay++) {
 			response.close();
-			attach(request);
+			attach(request, idToken);
 			response = execution.execute(request, body);
 		}
 		return response;
 	}
 
-	private void attach(HttpRequest request) {
-		String token = this.authorization.tokenForRequest();
+	private void attach(HttpRequest request, String idToken) {
+		String token = this.authorization.tokenForRequest(idToken);
 		if (token != null) {
 			request.getHeaders().setBearerAuth(token);
 		}

@@ -1,11 +1,16 @@
 package dev.mcpoauth.client.transport;
 
+import java.util.Optional;
+
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import dev.mcpoauth.client.McpAuthorization;
+import dev.mcpoauth.client.SecurityContextIdTokenResolver;
+import dev.mcpoauth.client.ServerUrlScope;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -13,12 +18,19 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
  * Attaches a registration's token to requests of a Spring {@code WebClient}, and replays a request after 401, and
- * after 403 {@code insufficient_scope} with a wider token up to the step-up limit. Token requests are blocking
- * calls and run on Reactor's bounded elastic scheduler.
+ * after 403 {@code insufficient_scope} with a wider token up to the step-up limit. Only requests under the
+ * registration's {@code server-url} ({@link ServerUrlScope}) are touched; any other goes out as it is.
+ * <p>
+ * The user's ID token (cross-app access) is read when the exchange is subscribed, before any change of thread: from
+ * the {@code IdTokenResolver} on the subscribing thread, else from the {@code oauth2Login} user of the Reactor
+ * context ({@link ReactiveSecurityContextHolder}, WebFlux). A cached token is attached at once; discovery and token
+ * requests are blocking calls and run on Reactor's bounded elastic scheduler.
  */
 public final class McpOAuthExchangeFilterFunction implements ExchangeFilterFunction {
 
 	private final McpAuthorization authorization;
+
+	private final ServerUrlScope scope;
 
 	private final int maxReplays;
 
@@ -28,35 +40,59 @@ public final class McpOAuthExchangeFilterFunction implements ExchangeFilterFunct
 	 */
 	public McpOAuthExchangeFilterFunction(McpAuthorization authorization, int maxStepUps) {
 		this.authorization = authorization;
+		this.scope = new ServerUrlScope(authorization.serverUrl());
 		this.maxReplays = 1 + maxStepUps;
 	}
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		return exchange(request, next, 0);
+		if (!this.scope.covers(request.url())) {
+			return next.exchange(request);
+		}
+		return Mono.defer(this::callerIdToken)
+			.flatMap((idToken) -> exchange(request, next, idToken.orElse(null), 0));
 	}
 
-	private Mono<ClientResponse> exchange(ClientRequest original, ExchangeFunction next, int replays) {
-		return Mono.fromCallable(() -> withToken(original))
-			.subscribeOn(Schedulers.boundedElastic())
-			.flatMap((request) -> next.exchange(request).flatMap((response) -> {
-				int status = response.statusCode().value();
-				if ((status != 401 && status != 403) || replays >= this.maxReplays) {
-					return Mono.just(response);
-				}
-				return Mono
-					.fromCallable(() -> this.authorization.onErrorResponse(status,
-							response.headers().header(HttpHeaders.WWW_AUTHENTICATE),
-							request.headers().getFirst(HttpHeaders.AUTHORIZATION)))
-					.subscribeOn(Schedulers.boundedElastic())
-					.flatMap((replay) -> replay
-							? response.releaseBody().then(exchange(original, next, replays + 1))
-							: Mono.just(response));
-			}));
+	private Mono<Optional<String>> callerIdToken() {
+		String idToken = this.authorization.currentIdToken();
+		if (idToken != null) {
+			return Mono.just(Optional.of(idToken));
+		}
+		return ReactiveSecurityContextHolder.getContext()
+			.map((context) -> Optional.ofNullable(SecurityContextIdTokenResolver.idToken(context.getAuthentication())))
+			.defaultIfEmpty(Optional.empty());
 	}
 
-	private ClientRequest withToken(ClientRequest request) {
-		String token = this.authorization.tokenForRequest();
+	private Mono<ClientResponse> exchange(ClientRequest original, ExchangeFunction next, String idToken, int replays) {
+		return withToken(original, idToken).flatMap((request) -> next.exchange(request).flatMap((response) -> {
+			int status = response.statusCode().value();
+			if ((status != 401 && status != 403) || replays >= this.maxReplays) {
+				return Mono.just(response);
+			}
+			return Mono
+				.fromCallable(() -> this.authorization.onErrorResponse(status,
+						response.headers().header(HttpHeaders.WWW_AUTHENTICATE),
+						request.headers().getFirst(HttpHeaders.AUTHORIZATION), idToken))
+				.subscribeOn(Schedulers.boundedElastic())
+				.flatMap((replay) -> replay
+						? response.releaseBody().then(exchange(original, next, idToken, replays + 1))
+						: Mono.just(response));
+		}));
+	}
+
+	/** The request with the token: at once when it is cached, else got on the bounded elastic scheduler. */
+	private Mono<ClientRequest> withToken(ClientRequest request, String idToken) {
+		return Mono.defer(() -> {
+			String cached = this.authorization.cachedToken(idToken);
+			if (cached != null) {
+				return Mono.just(withBearer(request, cached));
+			}
+			return Mono.fromCallable(() -> withBearer(request, this.authorization.tokenForRequest(idToken)))
+				.subscribeOn(Schedulers.boundedElastic());
+		});
+	}
+
+	private static ClientRequest withBearer(ClientRequest request, String token) {
 		return (token != null) ? ClientRequest.from(request).headers((h) -> h.setBearerAuth(token)).build() : request;
 	}
 

@@ -3,7 +3,9 @@ package dev.mcpoauth.client.transport;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 
+import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.HttpRequestSnapshot;
 import io.modelcontextprotocol.client.transport.customizer.McpHttpClientTransportAuthorizationErrorHandler;
@@ -14,18 +16,29 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import dev.mcpoauth.client.McpAuthorization;
+import dev.mcpoauth.client.ServerUrlScope;
 
 import org.springframework.http.HttpHeaders;
 
 /**
  * Plugs a registration into the MCP Java SDK's {@link HttpClientStreamableHttpTransport}: a request customizer
  * that attaches the token, and an authorization error handler that, after 401 or 403 {@code insufficient_scope},
- * gets a new token and lets the SDK replay the request.
+ * gets a new token and lets the SDK replay the request. Only requests under the registration's {@code server-url}
+ * ({@link ServerUrlScope}) are touched; for any other the handler declines to replay.
+ * <p>
+ * For cross-app access, the SDK runs both hooks on its own threads, where the user is not known: install it on the
+ * client too ({@code authorization.applyTo(McpClient.sync(transport))}; done for Spring AI connections), so that each
+ * call reads the user's ID token on the calling thread and carries it in the {@link McpTransportContext} to both
+ * hooks. Without it, the hooks ask the {@code IdTokenResolver} on their own thread.
  */
 public final class McpSdkTransportAuthorization
 		implements McpSyncHttpClientRequestCustomizer, McpHttpClientTransportAuthorizationErrorHandler {
 
+	private static final String ID_TOKEN = McpSdkTransportAuthorization.class.getName() + ".idToken";
+
 	private final McpAuthorization authorization;
+
+	private final ServerUrlScope scope;
 
 	private final int maxReplays;
 
@@ -35,6 +48,7 @@ public final class McpSdkTransportAuthorization
 	 */
 	public McpSdkTransportAuthorization(McpAuthorization authorization, int maxStepUps) {
 		this.authorization = authorization;
+		this.scope = new ServerUrlScope(authorization.serverUrl());
 		this.maxReplays = 1 + maxStepUps;
 	}
 
@@ -47,10 +61,32 @@ public final class McpSdkTransportAuthorization
 		return builder.addHttpRequestCustomizer(this).authorizationErrorHandler(this);
 	}
 
+	/**
+	 * Install on a sync client: its calls carry the calling user's ID token to the transport's hooks.
+	 * @param spec the client builder
+	 * @return the client builder
+	 */
+	public McpClient.SyncSpec applyTo(McpClient.SyncSpec spec) {
+		return spec.transportContextProvider(this::transportContext);
+	}
+
+	/**
+	 * The transport context of a call made now, on the calling thread: it carries the user's ID token (cross-app
+	 * access) to the request customizer and the authorization error handler, which run on other threads. An async
+	 * client puts it in the Reactor context of its calls under {@link McpTransportContext#KEY}.
+	 * @return the transport context
+	 */
+	public McpTransportContext transportContext() {
+		return McpTransportContext.create(Map.of(ID_TOKEN, new CallerIdToken(this.authorization.currentIdToken())));
+	}
+
 	@Override
 	public void customize(HttpRequest.Builder builder, String method, URI endpoint, String body,
 			McpTransportContext context) {
-		String token = this.authorization.tokenForRequest();
+		if (!this.scope.covers(endpoint)) {
+			return;
+		}
+		String token = this.authorization.tokenForRequest(idToken(context));
 		if (token != null) {
 			builder.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
 		}
@@ -59,11 +95,21 @@ public final class McpSdkTransportAuthorization
 	@Override
 	public Publisher<Boolean> handle(HttpRequestSnapshot request, HttpResponse.ResponseInfo response,
 			McpTransportContext context) {
+		if (!this.scope.covers(request.requestUri())) {
+			return Mono.just(false);
+		}
+		String idToken = idToken(context);
 		return Mono
 			.fromCallable(() -> this.authorization.onErrorResponse(response.statusCode(),
 					response.headers().allValues(HttpHeaders.WWW_AUTHENTICATE),
-					request.headers().firstValue(HttpHeaders.AUTHORIZATION).orElse(null)))
+					request.headers().firstValue(HttpHeaders.AUTHORIZATION).orElse(null), idToken))
 			.subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/** The ID token the call carries; a call without {@link #transportContext()} asks the resolver here. */
+	private String idToken(McpTransportContext context) {
+		Object carried = (context != null) ? context.get(ID_TOKEN) : null;
+		return (carried instanceof CallerIdToken caller) ? caller.value() : this.authorization.currentIdToken();
 	}
 
 	@Override
@@ -74,6 +120,16 @@ public final class McpSdkTransportAuthorization
 	@Override
 	public String toString() {
 		return "McpSdkTransportAuthorization[" + this.authorization.name() + "]";
+	}
+
+	/** The calling user's ID token, possibly {@code null}; kept out of {@code toString()}. */
+	private record CallerIdToken(String value) {
+
+		@Override
+		public String toString() {
+			return "CallerIdToken[(hidden)]";
+		}
+
 	}
 
 }
