@@ -312,6 +312,23 @@ class HostileMcpServerTests {
 			.containsExactly("a", "a admin", "a admin", "a admin");
 	}
 
+	@Test
+	void aStepUpGrantedWithoutTheChallengedScopeFailsTheCallInsteadOfReplaying() {
+		this.trusted.silentlyDroppedScope.set("admin");
+		Registration registration = clientCredentials("client_secret_basic");
+		registration.setScopes(List.of("a"));
+		McpAuthorization authorization = authorization(registration);
+		assertThat(call(authorization, "{}")).isEqualTo(200);
+		assertThatExceptionOfType(McpOAuthStepUpException.class).isThrownBy(() -> call(authorization, "admin"))
+			.satisfies((ex) -> {
+				assertThat(ex.getError()).isEqualTo("invalid_scope");
+				assertThat(ex.getChallengedScopes()).containsExactlyInAnyOrder("a", "admin");
+			});
+		assertThat(this.trusted.tokenRequests()).as("one step-up request, no replay loop").hasSize(2);
+		assertThat(call(authorization, "{}")).as("the old token still serves calls that need no more").isEqualTo(200);
+		assertThat(this.trusted.tokenRequests()).hasSize(2);
+	}
+
 	private long discoveries() {
 		return this.mcp.requestsFor("/prm/trusted") + this.mcp.requestsFor("/prm/trusted-again");
 	}
@@ -432,6 +449,8 @@ class HostileMcpServerTests {
 
 		final AtomicReference<String> refusedScope = new AtomicReference<>();
 
+		final AtomicReference<String> silentlyDroppedScope = new AtomicReference<>();
+
 		TokenIssuer() {
 			this.http.serve("/.well-known/oauth-authorization-server", "{\"issuer\":\"" + issuer()
 					+ "\",\"token_endpoint\":\"" + issuer() + "/token\"}");
@@ -451,6 +470,10 @@ class HostileMcpServerTests {
 			Set<String> scopes = new LinkedHashSet<>(Arrays.asList(scope.split(" ")));
 			if (this.refusedScope.get() != null && scopes.contains(this.refusedScope.get())) {
 				return new Response(400, "{\"error\":\"invalid_scope\",\"error_description\":\"not for you\"}", Map.of());
+			}
+			if (this.silentlyDroppedScope.get() != null) {
+				scopes.remove(this.silentlyDroppedScope.get());
+				scope = String.join(" ", scopes);
 			}
 			String token = "at-" + UUID.randomUUID();
 			this.issued.put(token, scopes);

@@ -5,6 +5,7 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,12 @@ import org.springframework.util.MimeTypeUtils;
  * the most lenient JSON binding could read them (keys in any case, numbers as text), and a message that such a
  * binding could read two ways (two keys differing only in case, an array where a string belongs) is refused. An
  * empty body carries no call and is let through; the transport refuses it.
+ *
+ * <p>Tool names are matched as Spring Boot may have bound them: its relaxed binding lowers the case of a map key
+ * given as an environment variable, turns {@code _} into {@code .}, and drops from an unbracketed key every character
+ * but letters, digits, {@code -} and {@code .}. So a tool needs the scopes of every configured name that reads the
+ * same {@linkplain #fold folded} to its ASCII letters and digits in lower case: tools whose names differ only in
+ * case or punctuation share their scopes, and no spelling of a configured name escapes them.
  */
 public final class ToolCallScopes {
 
@@ -39,7 +46,7 @@ public final class ToolCallScopes {
 
 	private final List<String> requiredScopes;
 
-	private final Map<String, List<String>> toolScopes;
+	private final Map<String, Set<String>> toolScopes;
 
 	private final JsonMapper json = JsonMapper.builder()
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -52,7 +59,29 @@ public final class ToolCallScopes {
 	 */
 	public ToolCallScopes(List<String> requiredScopes, Map<String, List<String>> toolScopes) {
 		this.requiredScopes = List.copyOf(requiredScopes);
-		this.toolScopes = Map.copyOf(toolScopes);
+		Map<String, Set<String>> folded = new LinkedHashMap<>();
+		toolScopes.forEach((tool, scopes) -> folded.computeIfAbsent(fold(tool), (key) -> new LinkedHashSet<>())
+			.addAll(scopes));
+		this.toolScopes = Map.copyOf(folded);
+	}
+
+	/**
+	 * A tool name reduced to what survives every binding of a map key: its ASCII letters, in lower case, and digits.
+	 * @param tool a tool name
+	 * @return the folded name
+	 */
+	static String fold(String tool) {
+		StringBuilder folded = new StringBuilder(tool.length());
+		for (int i = 0; i < tool.length(); i++) {
+			char c = tool.charAt(i);
+			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+				folded.append(c);
+			}
+			else if (c >= 'A' && c <= 'Z') {
+				folded.append((char) (c + ('a' - 'A')));
+			}
+		}
+		return folded.toString();
 	}
 
 	/**
@@ -120,7 +149,7 @@ public final class ToolCallScopes {
 				throw new UnreadableMessageException();
 			}
 			String tool = (params != null) ? scalar(member(params, "name")) : null;
-			List<String> scopes = (tool != null) ? this.toolScopes.get(tool) : null;
+			Set<String> scopes = (tool != null) ? this.toolScopes.get(fold(tool)) : null;
 			if (scopes != null && !granted.containsAll(scopes)) {
 				needed.addAll(this.requiredScopes);
 				needed.addAll(scopes);
