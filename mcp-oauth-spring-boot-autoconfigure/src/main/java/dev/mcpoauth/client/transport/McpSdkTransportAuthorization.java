@@ -19,6 +19,7 @@ import dev.mcpoauth.client.McpAuthorization;
 import dev.mcpoauth.client.ServerUrlScope;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.util.ClassUtils;
 
 /**
  * Plugs a registration into the MCP Java SDK's {@link HttpClientStreamableHttpTransport}: a request customizer
@@ -30,11 +31,24 @@ import org.springframework.http.HttpHeaders;
  * client too ({@code authorization.applyTo(McpClient.sync(transport))}; done for Spring AI connections), so that each
  * call reads the user's ID token on the calling thread and carries it in the {@link McpTransportContext} to both
  * hooks. Without it, the hooks ask the {@code IdTokenResolver} on their own thread.
+ * <p>
+ * MCP Java SDK 2.0 (managed by the Spring AI 2.0.x BOMs) replays a refused request exactly as it was first sent,
+ * without asking the request customizer again, so a replay cannot carry a new token. There the first request
+ * already carries a token (the authorization server is found from the MCP server's well-known metadata rather than
+ * from its 401), and after a refusal the handler still renews or widens the token but declines the useless replay:
+ * the refused call fails, and the next one carries the new token. SDK 2.1 and later replay with a fresh token.
  */
 public final class McpSdkTransportAuthorization
 		implements McpSyncHttpClientRequestCustomizer, McpHttpClientTransportAuthorizationErrorHandler {
 
 	private static final String ID_TOKEN = McpSdkTransportAuthorization.class.getName() + ".idToken";
+
+	/**
+	 * Whether the SDK is 2.1 or later: its builder keeps a list of request customizers (2.0 has a single one, which
+	 * this then takes), and it asks them again for each replay after an authorization error (2.0 does not).
+	 */
+	static final boolean SDK_2_1 = ClassUtils.hasMethod(HttpClientStreamableHttpTransport.Builder.class,
+			"addHttpRequestCustomizer", McpSyncHttpClientRequestCustomizer.class);
 
 	private final McpAuthorization authorization;
 
@@ -53,12 +67,19 @@ public final class McpSdkTransportAuthorization
 	}
 
 	/**
-	 * Install on a transport builder.
+	 * Install on a transport builder: as one more request customizer on MCP Java SDK 2.1 and later, as the request
+	 * customizer on 2.0 (which holds only one), and as the authorization error handler.
 	 * @param builder the builder
 	 * @return the builder
 	 */
 	public HttpClientStreamableHttpTransport.Builder applyTo(HttpClientStreamableHttpTransport.Builder builder) {
-		return builder.addHttpRequestCustomizer(this).authorizationErrorHandler(this);
+		if (SDK_2_1) {
+			builder.addHttpRequestCustomizer(this);
+		}
+		else {
+			builder.httpRequestCustomizer(this);
+		}
+		return builder.authorizationErrorHandler(this);
 	}
 
 	/**
@@ -86,7 +107,8 @@ public final class McpSdkTransportAuthorization
 		if (!this.scope.covers(endpoint)) {
 			return;
 		}
-		String token = this.authorization.tokenForRequest(idToken(context));
+		String idToken = idToken(context);
+		String token = SDK_2_1 ? this.authorization.tokenForRequest(idToken) : this.authorization.accessToken(idToken);
 		if (token != null) {
 			builder.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
 		}
@@ -102,7 +124,7 @@ public final class McpSdkTransportAuthorization
 		return Mono
 			.fromCallable(() -> this.authorization.onErrorResponse(response.statusCode(),
 					response.headers().allValues(HttpHeaders.WWW_AUTHENTICATE),
-					request.headers().firstValue(HttpHeaders.AUTHORIZATION).orElse(null), idToken))
+					request.headers().firstValue(HttpHeaders.AUTHORIZATION).orElse(null), idToken) && SDK_2_1)
 			.subscribeOn(Schedulers.boundedElastic());
 	}
 
