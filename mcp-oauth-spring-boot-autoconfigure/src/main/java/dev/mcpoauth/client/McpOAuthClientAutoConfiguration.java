@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 
 import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
@@ -21,6 +20,7 @@ import dev.mcpoauth.client.token.TokenEndpointTarget;
 import dev.mcpoauth.client.token.TokenEndpoints;
 import dev.mcpoauth.client.transport.SpringAiMcpClientAuthorization;
 import dev.mcpoauth.client.transport.SpringAiMcpSyncClientAuthorization;
+import dev.mcpoauth.discovery.BoundedResourceRetriever;
 import dev.mcpoauth.discovery.HttpsPolicy;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.util.Utils;
@@ -81,9 +81,8 @@ public final class McpOAuthClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	McpOAuthClients mcpOAuthClients(ClientAssertionFactory assertions, IdTokenResolver idTokens) {
-		DefaultResourceRetriever retriever = new DefaultResourceRetriever(
-				(int) this.properties.getConnectTimeout().toMillis(), (int) this.properties.getReadTimeout().toMillis(),
-				256 * 1024, false);
+		BoundedResourceRetriever retriever = new BoundedResourceRetriever(this.properties.getConnectTimeout(),
+				this.properties.getReadTimeout(), 256 * 1024);
 		McpServerDiscovery discovery = new McpServerDiscovery(retriever,
 				new HttpsPolicy(this.properties.isAllowInsecureHttp()));
 		Map<String, McpAuthorization> authorizations = new LinkedHashMap<>();

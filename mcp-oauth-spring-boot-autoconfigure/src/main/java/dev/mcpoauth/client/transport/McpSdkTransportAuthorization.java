@@ -1,6 +1,7 @@
 package dev.mcpoauth.client.transport;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -68,7 +69,8 @@ public final class McpSdkTransportAuthorization
 
 	/**
 	 * Install on a transport builder: as one more request customizer on MCP Java SDK 2.1 and later, as the request
-	 * customizer on 2.0 (which holds only one), and as the authorization error handler.
+	 * customizer on 2.0 (which holds only one), and as the authorization error handler; and make its HTTP client
+	 * never follow redirects, which would carry the token's header to wherever a {@code Location} points.
 	 * @param builder the builder
 	 * @return the builder
 	 */
@@ -79,7 +81,8 @@ public final class McpSdkTransportAuthorization
 		else {
 			builder.httpRequestCustomizer(this);
 		}
-		return builder.authorizationErrorHandler(this);
+		return builder.customizeClient((client) -> client.followRedirects(HttpClient.Redirect.NEVER))
+			.authorizationErrorHandler(this);
 	}
 
 	/**

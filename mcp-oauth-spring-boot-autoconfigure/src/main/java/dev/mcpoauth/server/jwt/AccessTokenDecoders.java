@@ -17,10 +17,10 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.ResourceRetriever;
 
 import dev.mcpoauth.discovery.AuthorizationServerMetadataDiscovery;
+import dev.mcpoauth.discovery.BoundedResourceRetriever;
 import dev.mcpoauth.discovery.HttpsPolicy;
 import dev.mcpoauth.server.McpOAuthServerProperties;
 
@@ -126,8 +126,8 @@ public final class AccessTokenDecoders {
 
 	private static JWKSource<SecurityContext> remoteKeys(McpOAuthServerProperties properties) {
 		McpOAuthServerProperties.Jwks jwks = properties.getJwks();
-		ResourceRetriever retriever = new DefaultResourceRetriever((int) jwks.getConnectTimeout().toMillis(),
-				(int) jwks.getReadTimeout().toMillis(), JWK_SET_SIZE_LIMIT, false);
+		ResourceRetriever retriever = new BoundedResourceRetriever(jwks.getConnectTimeout(), jwks.getReadTimeout(),
+				JWK_SET_SIZE_LIMIT);
 		HttpsPolicy https = new HttpsPolicy(properties.isAllowInsecureHttp());
 		if (properties.getJwkSetUri() != null) {
 			return remote(properties.getJwkSetUri(), retriever, jwks, https);
