@@ -18,6 +18,7 @@ import dev.mcpoauth.server.jwt.InProcessAuthorizationServer;
 import dev.mcpoauth.server.metadata.ConfiguredMetadataCustomizer;
 import dev.mcpoauth.server.metadata.ProtectedResourceMetadataCustomizer;
 import dev.mcpoauth.server.metadata.ProtectedResourceMetadataFilter;
+import dev.mcpoauth.server.metadata.RequestOriginFilter;
 import dev.mcpoauth.server.scope.ToolCallScopes;
 import dev.mcpoauth.server.scope.ToolScopeAuthorizationFilter;
 import dev.mcpoauth.server.session.McpSessionBindingFilter;
@@ -178,6 +179,7 @@ public final class McpOAuthServerAutoConfiguration {
 			.requestCache(AbstractHttpConfigurer::disable)
 			.csrf(AbstractHttpConfigurer::disable)
 			.cors((cors) -> cors.configurationSource(metadataCors()))
+			.addFilterBefore(new RequestOriginFilter(resource), CorsFilter.class)
 			.addFilterAfter(metadataFilter, CorsFilter.class)
 			.addFilterAfter(new McpSessionBindingFilter(new McpSessionBindings()), AuthorizationFilter.class)
 			.addFilterAfter(new ToolScopeAuthorizationFilter(new ToolCallScopes(this.properties.getRequiredScopes(),

@@ -1,6 +1,7 @@
 package dev.mcpoauth.server;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -64,6 +65,26 @@ public final class McpProtectedResource {
 			return this.configuredResource.toString();
 		}
 		return ServletUriComponentsBuilder.fromContextPath(request).path(this.endpoint).build().toUriString();
+	}
+
+	/**
+	 * Whether a request's origin makes a usable resource identifier: always when {@code resource} is configured;
+	 * else the origin derived from the request ({@code Host}, or forwarded headers the application trusts) must make
+	 * an absolute URL with a host.
+	 * @param request the current request
+	 * @return whether {@link #resource} and {@link #metadataUrl} can be answered for it
+	 */
+	public boolean hasUsableOrigin(HttpServletRequest request) {
+		if (this.configuredResource != null) {
+			return true;
+		}
+		try {
+			URI derived = new URI(resource(request));
+			return derived.isAbsolute() && derived.getHost() != null;
+		}
+		catch (URISyntaxException | RuntimeException ex) {
+			return false;
+		}
 	}
 
 	/**

@@ -83,7 +83,7 @@ public final class McpSessionBindingFilter extends OncePerRequestFilter {
 	private String subject() {
 		Authentication authentication = this.securityContext.getContext().getAuthentication();
 		if (authentication instanceof AbstractOAuth2TokenAuthenticationToken<?> token) {
-			return McpSessionBindings.subjectOf(token.getTokenAttributes());
+			return McpSessionBindings.subjectOf(token.getTokenAttributes(), token.getToken().getTokenValue());
 		}
 		return (authentication != null && authentication.isAuthenticated()) ? "name " + authentication.getName()
 				: null;

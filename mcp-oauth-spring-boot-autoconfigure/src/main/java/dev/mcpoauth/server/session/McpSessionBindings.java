@@ -1,5 +1,9 @@
 package dev.mcpoauth.server.session;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,13 +45,30 @@ public final class McpSessionBindings {
 
 	/**
 	 * The subject of a validated token: its issuer and subject, so that equal {@code sub} values of two issuers stay
-	 * apart. The issuer is length-prefixed, so no pair of values can spell another pair.
-	 * @param tokenAttributes the claims of the validated token
+	 * apart (the issuer is length-prefixed, so no pair of values can spell another pair). A token without {@code sub}
+	 * names no subject that another token could share: it stands for itself (the SHA-256 digest of its value), and
+	 * its sessions serve that token only.
+	 * @param claims the claims of the validated token
+	 * @param tokenValue the token itself
 	 * @return the subject key
 	 */
-	public static String subjectOf(Map<String, Object> tokenAttributes) {
-		String issuer = String.valueOf(tokenAttributes.get("iss"));
-		return "token " + issuer.length() + ":" + issuer + String.valueOf(tokenAttributes.get("sub"));
+	public static String subjectOf(Map<String, Object> claims, String tokenValue) {
+		Object subject = claims.get("sub");
+		if (subject == null || subject.toString().isEmpty()) {
+			return "token-value " + sha256(tokenValue);
+		}
+		String issuer = String.valueOf(claims.get("iss"));
+		return "token " + issuer.length() + ":" + issuer + subject;
+	}
+
+	private static String sha256(String value) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every Java platform", ex);
+		}
 	}
 
 	/**

@@ -34,10 +34,21 @@ class McpSessionBindingsTests {
 
 	@Test
 	void subjectsOfTwoIssuersNeverCollide() {
-		assertThat(McpSessionBindings.subjectOf(Map.of("iss", "https://a", "sub", "b/c")))
-			.isNotEqualTo(McpSessionBindings.subjectOf(Map.of("iss", "https://a/b", "sub", "/c")));
-		assertThat(McpSessionBindings.subjectOf(Map.of("iss", "https://a", "sub", "x")))
-			.isEqualTo(McpSessionBindings.subjectOf(Map.of("iss", "https://a", "sub", "x")));
+		assertThat(McpSessionBindings.subjectOf(Map.of("iss", "https://a", "sub", "b/c"), "t"))
+			.isNotEqualTo(McpSessionBindings.subjectOf(Map.of("iss", "https://a/b", "sub", "/c"), "t"));
+		assertThat(McpSessionBindings.subjectOf(Map.of("iss", "https://a", "sub", "x"), "t"))
+			.isEqualTo(McpSessionBindings.subjectOf(Map.of("iss", "https://a", "sub", "x"), "t"));
+	}
+
+	@Test
+	void tokensWithoutSubjectStandForThemselves() {
+		Map<String, Object> noSubject = Map.of("iss", "https://a", "client_id", "alice-agent");
+		assertThat(McpSessionBindings.subjectOf(noSubject, "token-1"))
+			.isNotEqualTo(McpSessionBindings.subjectOf(noSubject, "token-2"))
+			.isEqualTo(McpSessionBindings.subjectOf(noSubject, "token-1"))
+			.doesNotContain("token-1");
+		assertThat(McpSessionBindings.subjectOf(Map.of("iss", "https://a", "sub", ""), "token-1"))
+			.isNotEqualTo(McpSessionBindings.subjectOf(Map.of("iss", "https://a", "sub", ""), "token-2"));
 	}
 
 }

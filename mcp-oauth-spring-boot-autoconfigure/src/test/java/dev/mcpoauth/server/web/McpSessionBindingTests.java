@@ -177,4 +177,37 @@ class McpSessionBindingTests {
 			.statusCode();
 	}
 
+
+	/**
+	 * Two clients whose tokens carry no {@code sub} (told apart only by {@code client_id}) must not share sessions:
+	 * such a token stands for itself. (The second review's {@code AttackSessionWithoutSubjectTests}.)
+	 */
+	@Test
+	void aSessionOfATokenWithoutSubjectServesNoOtherToken() {
+		RSAKey key = Jwts.rsa();
+		try (StubHttpServer idp = new StubHttpServer().serve("/jwks", Jwts.jwks(key.toPublicJWK()));
+				ConfigurableApplicationContext app = new SpringApplicationBuilder(
+						ToolScopePathVariantTests.SdkServerApplication.class)
+					.run("--server.port=0", "--spring.main.banner-mode=off", "--test.mapping=/mcp",
+							"--mcp.oauth.server.issuer-uri=" + idp.url(),
+							"--mcp.oauth.server.jwk-set-uri=" + idp.url() + "/jwks")) {
+			String mcp = "http://localhost:" + ((WebServerApplicationContext) app).getWebServer().getPort() + "/mcp";
+			AtomicInteger runs = app.getBean(AtomicInteger.class);
+			String alice = Jwts.sign(key, idp.url(), mcp,
+					(claims) -> claims.subject(null).claim("client_id", "alice-agent"));
+			String mallory = Jwts.sign(key, idp.url(), mcp,
+					(claims) -> claims.subject(null).claim("client_id", "mallory-agent"));
+			HttpResponse<String> initialized = PathVariants.post(mcp, alice, null, ToolScopePathVariantTests.INITIALIZE);
+			assertThat(initialized.statusCode()).isEqualTo(200);
+			String session = initialized.headers().firstValue("Mcp-Session-Id").orElseThrow();
+			PathVariants.post(mcp, alice, session, ToolScopePathVariantTests.INITIALIZED);
+
+			HttpResponse<String> hijack = PathVariants.post(mcp, mallory, session, PathVariants.toolCall(2, "admin"));
+			assertThat(hijack.statusCode()).as("mallory-agent naming alice-agent's session").isEqualTo(404);
+			assertThat(runs).as("runs of the tool in alice-agent's session by mallory-agent").hasValue(0);
+			assertThat(PathVariants.post(mcp, alice, session, PathVariants.toolCall(3, "admin")).statusCode())
+				.as("alice-agent's own token still uses it").isEqualTo(200);
+		}
+	}
+
 }

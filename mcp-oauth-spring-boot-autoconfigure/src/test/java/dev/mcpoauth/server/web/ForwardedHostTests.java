@@ -1,0 +1,54 @@
+package dev.mcpoauth.server.web;
+
+import java.nio.charset.StandardCharsets;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.mcpoauth.Jwts;
+import dev.mcpoauth.StubHttpServer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * With no {@code mcp.oauth.server.resource} the resource identifier is derived from the request, with
+ * {@code server.forward-headers-strategy=framework} from {@code X-Forwarded-Host} too. A forwarded host that makes no
+ * URL ({@code [bad}) gets a plain 400 from the MCP chain, never an exception out of it (which showed as 500, or as a
+ * 401 without the MCP challenge through {@code /error}). (The second review's {@code AttackForwardedHostTests}.)
+ */
+class ForwardedHostTests {
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "GET /.well-known/oauth-protected-resource", "GET /.well-known/oauth-protected-resource/mcp",
+			"POST /mcp" })
+	void aMalformedForwardedHostGetsA400(String requestLine) {
+		assertThat(RawHttp.status(attack(requestLine))).isEqualTo(400);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "GET /.well-known/oauth-protected-resource", "POST /mcp" })
+	void aMalformedForwardedHostIsNotA500WhenNoErrorPageMasksIt(String requestLine) {
+		// Without Spring Boot's /error handling (itself behind the default chain), the escaped exception shows as 500.
+		String answer = attack(requestLine,
+				"spring.autoconfigure.exclude=org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration");
+		assertThat(RawHttp.status(answer)).as(answer).isLessThan(500);
+	}
+
+	private static String attack(String requestLine, String... more) {
+		RSAKey key = Jwts.rsa();
+		String[] properties = new String[3 + more.length];
+		try (StubHttpServer idp = new StubHttpServer().serve("/jwks", Jwts.jwks(key.toPublicJWK()))) {
+			properties[0] = "mcp.oauth.server.issuer-uri=" + idp.url();
+			properties[1] = "mcp.oauth.server.jwk-set-uri=" + idp.url() + "/jwks";
+			properties[2] = "server.forward-headers-strategy=framework";
+			System.arraycopy(more, 0, properties, 3, more.length);
+			try (WebTestApplication.Running app = WebTestApplication.start(properties)) {
+				int port = Integer.parseInt(app.url().substring(app.url().lastIndexOf(':') + 1));
+				return RawHttp.send(port, (requestLine + " HTTP/1.1\r\nHost: localhost:" + port
+						+ "\r\nX-Forwarded-Host: [bad\r\nConnection: close\r\nContent-Type: application/json\r\n"
+						+ "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1));
+			}
+		}
+	}
+
+}
