@@ -1,82 +1,153 @@
 package dev.mcpoauth.discovery;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
+import java.io.InterruptedIOException;
+import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodySubscriber;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeoutException;
 
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.Resource;
+import com.nimbusds.jose.util.ResourceRetriever;
 
 /**
- * Nimbus's {@link DefaultResourceRetriever} with a bound on the whole answer, not only on each read: a server that
- * sends its document one byte at a time, each within the read timeout, is cut off once the connect timeout and the
- * read timeout have passed since the retrieval began (its connection is closed from a timer thread, which ends the
- * blocked read). Used for every document fetched from the network: metadata, JWK Sets.
+ * Fetches a document (metadata, a JWK Set) for Nimbus with a bound on the whole answer, not only on each read: a
+ * server that sends its document one byte at a time, each within the read timeout, is cut off once the connect and
+ * read timeouts have passed, and the exchange is cancelled (the JDK {@link HttpClient} aborts its connection). Larger
+ * documents than the size limit, and answers other than 2xx, are refused with an {@link IOException}.
  */
-public final class BoundedResourceRetriever extends DefaultResourceRetriever {
+public final class BoundedResourceRetriever implements ResourceRetriever {
 
-	private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "mcp-oauth-retrieval-deadline");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final HttpClient http;
 
-	private final Duration total;
+	private final Duration readTimeout;
 
-	private final ThreadLocal<AtomicReference<HttpURLConnection>> current = new ThreadLocal<>();
+	private final Duration deadline;
+
+	private final int sizeLimit;
 
 	/**
 	 * @param connectTimeout the connect timeout
-	 * @param readTimeout the longest wait for the whole document, from the request to its last byte
+	 * @param readTimeout the longest wait for the whole document once connected
 	 * @param sizeLimit the largest document, in bytes
 	 */
 	public BoundedResourceRetriever(Duration connectTimeout, Duration readTimeout, int sizeLimit) {
-		super((int) connectTimeout.toMillis(), (int) readTimeout.toMillis(), sizeLimit, false);
-		this.total = readTimeout;
+		this.http = HttpClient.newBuilder()
+			.connectTimeout(connectTimeout)
+			.version(HttpClient.Version.HTTP_1_1)
+			.followRedirects(HttpClient.Redirect.NORMAL)
+			.build();
+		this.readTimeout = readTimeout;
+		this.deadline = connectTimeout.plus(readTimeout);
+		this.sizeLimit = sizeLimit;
 	}
 
 	@Override
 	public Resource retrieveResource(URL url) throws IOException {
-		AtomicReference<HttpURLConnection> connection = new AtomicReference<>();
-		AtomicBoolean expired = new AtomicBoolean();
-		this.current.set(connection);
-		ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
-			expired.set(true);
-			HttpURLConnection opened = connection.get();
-			if (opened != null) {
-				opened.disconnect();
-			}
-		}, getConnectTimeout() + this.total.toMillis(), TimeUnit.MILLISECONDS);
+		HttpRequest request;
 		try {
-			return super.retrieveResource(url);
+			request = HttpRequest.newBuilder(url.toURI()).timeout(this.readTimeout).GET().build();
 		}
-		catch (IOException ex) {
-			if (expired.get()) {
-				throw new IOException("No complete answer from " + url + " within " + this.total.toMillis() + " ms");
+		catch (URISyntaxException | IllegalArgumentException ex) {
+			throw new IOException("Not a URL that can be requested: " + url, ex);
+		}
+		CompletableFuture<HttpResponse<byte[]>> exchange = this.http.sendAsync(request,
+				(info) -> new LimitedBody(this.sizeLimit));
+		try {
+			HttpResponse<byte[]> response = exchange.get(this.deadline.toMillis(), TimeUnit.MILLISECONDS);
+			if (response.statusCode() / 100 != 2) {
+				throw new IOException("HTTP " + response.statusCode() + " from " + url);
 			}
-			throw ex;
+			return new Resource(new String(response.body(), StandardCharsets.UTF_8),
+					response.headers().firstValue("Content-Type").orElse(null));
 		}
-		finally {
-			deadline.cancel(false);
-			this.current.remove();
+		catch (TimeoutException ex) {
+			exchange.cancel(true);
+			throw new IOException("No complete answer from " + url + " within " + this.deadline.toMillis() + " ms");
+		}
+		catch (InterruptedException ex) {
+			exchange.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new InterruptedIOException("Interrupted while fetching " + url);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			throw (cause instanceof IOException io) ? io : new IOException("Fetching " + url + " failed", cause);
 		}
 	}
 
-	@Override
-	protected HttpURLConnection openHTTPConnection(URL url) throws IOException {
-		HttpURLConnection connection = super.openHTTPConnection(url);
-		AtomicReference<HttpURLConnection> holder = this.current.get();
-		if (holder != null) {
-			holder.set(connection);
+	/** The body as bytes, refused once it grows past the limit. */
+	private static final class LimitedBody implements BodySubscriber<byte[]> {
+
+		private final BodySubscriber<byte[]> bytes = BodySubscribers.ofByteArray();
+
+		private final int limit;
+
+		private Flow.Subscription subscription;
+
+		private long received;
+
+		private boolean refused;
+
+		LimitedBody(int limit) {
+			this.limit = limit;
 		}
-		return connection;
+
+		@Override
+		public CompletionStage<byte[]> getBody() {
+			return this.bytes.getBody();
+		}
+
+		@Override
+		public void onSubscribe(Flow.Subscription subscription) {
+			this.subscription = subscription;
+			this.bytes.onSubscribe(subscription);
+		}
+
+		@Override
+		public void onNext(List<ByteBuffer> items) {
+			if (this.refused) {
+				return;
+			}
+			for (ByteBuffer item : items) {
+				this.received += item.remaining();
+			}
+			if (this.received > this.limit) {
+				this.refused = true;
+				this.subscription.cancel();
+				this.bytes.onError(new IOException("The document is larger than " + this.limit + " bytes"));
+				return;
+			}
+			this.bytes.onNext(items);
+		}
+
+		@Override
+		public void onError(Throwable failure) {
+			if (!this.refused) {
+				this.bytes.onError(failure);
+			}
+		}
+
+		@Override
+		public void onComplete() {
+			if (!this.refused) {
+				this.bytes.onComplete();
+			}
+		}
+
 	}
 
 }

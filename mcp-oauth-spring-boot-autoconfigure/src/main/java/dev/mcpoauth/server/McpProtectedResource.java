@@ -1,7 +1,7 @@
 package dev.mcpoauth.server;
 
+import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.URISyntaxException;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -69,8 +69,9 @@ public final class McpProtectedResource {
 
 	/**
 	 * Whether a request's origin makes a usable resource identifier: always when {@code resource} is configured;
-	 * else the origin derived from the request ({@code Host}, or forwarded headers the application trusts) must make
-	 * an absolute URL with a host.
+	 * else the identifier and the metadata URL derived from the request ({@code Host}, or forwarded headers the
+	 * application trusts) must each be read as a URL exactly as their users read them: {@link #metadataUrl}, and
+	 * {@link URI#toURL()} in the metadata document.
 	 * @param request the current request
 	 * @return whether {@link #resource} and {@link #metadataUrl} can be answered for it
 	 */
@@ -79,10 +80,11 @@ public final class McpProtectedResource {
 			return true;
 		}
 		try {
-			URI derived = new URI(resource(request));
-			return derived.isAbsolute() && derived.getHost() != null;
+			URI.create(resource(request)).toURL();
+			URI.create(metadataUrl(request)).toURL();
+			return true;
 		}
-		catch (URISyntaxException | RuntimeException ex) {
+		catch (MalformedURLException | RuntimeException ex) {
 			return false;
 		}
 	}

@@ -1,10 +1,13 @@
 package dev.mcpoauth.server.web;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.mcpoauth.Jwts;
 import dev.mcpoauth.StubHttpServer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -49,6 +52,43 @@ class ForwardedHostTests {
 						+ "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1));
 			}
 		}
+	}
+
+
+	@Test
+	void forwardedHeadersThatOneReaderAcceptsAndAnotherRefusesGetA400NotA500() {
+		// java.net.URI accepts both, but UriComponentsBuilder (the challenge's metadata URL) refuses the zone id and
+		// URI.toURL (the metadata document) knows no protocol "ht": the origin is checked as they read it. (The third
+		// review's AttackOriginHeadersTests.)
+		String[] headers = { "X-Forwarded-Host: [fe80::1%eth0]", "Forwarded: proto=ht;host=x", "X-Forwarded-Proto: ht" };
+		String[] lines = { "GET /.well-known/oauth-protected-resource", "GET /.well-known/oauth-protected-resource/mcp",
+				"POST /mcp", "POST /mcp#token" };
+		List<String> failures = new ArrayList<>();
+		RSAKey key = Jwts.rsa();
+		try (StubHttpServer idp = new StubHttpServer().serve("/jwks", Jwts.jwks(key.toPublicJWK()))) {
+			try (WebTestApplication.Running app = WebTestApplication.start(
+					"mcp.oauth.server.issuer-uri=" + idp.url(), "mcp.oauth.server.jwk-set-uri=" + idp.url() + "/jwks",
+					"server.forward-headers-strategy=framework",
+					"spring.autoconfigure.exclude=org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")) {
+				int port = Integer.parseInt(app.url().substring(app.url().lastIndexOf(':') + 1));
+				String token = Jwts.sign(key, idp.url(), app.url() + "/mcp");
+				for (String header : headers) {
+					for (String line : lines) {
+						String auth = line.endsWith("#token") ? "Authorization: Bearer " + token + "\r\n" : "";
+						String requestLine = line.replace("#token", "");
+						String answer = RawHttp.send(port, (requestLine + " HTTP/1.1\r\nHost: localhost:" + port + "\r\n"
+								+ header + "\r\n" + auth + "Connection: close\r\nContent-Type: application/json\r\n"
+								+ "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.UTF_8));
+						int status = RawHttp.status(answer);
+						if (status != 400) {
+							failures.add(status + " for " + header.replace("\r\n", " | ") + " on " + line + ": "
+									+ answer.substring(0, Math.min(300, answer.length())));
+						}
+					}
+				}
+			}
+		}
+		assertThat(failures).isEmpty();
 	}
 
 }
