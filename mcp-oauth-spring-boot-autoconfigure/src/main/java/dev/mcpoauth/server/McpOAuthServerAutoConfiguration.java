@@ -27,17 +27,25 @@ import dev.mcpoauth.server.session.McpSessionBindings;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
 import org.springframework.security.authorization.AuthorityAuthorizationManager;
 import org.springframework.security.authorization.AuthorizationManager;
@@ -229,38 +237,25 @@ public final class McpOAuthServerAutoConfiguration {
 	}
 
 	/**
-	 * The server side switches on once a key source or issuer is configured, or when it is enabled explicitly, so
-	 * that an application that only calls MCP servers is left alone.
+	 * The server side switches on once any property under {@code mcp.oauth.server} is set, so that an application
+	 * that only calls MCP servers is left alone, and one that sets a server property without a key source (or
+	 * misspells the key source) is stopped by {@link McpOAuthServerPropertiesValidator} with a message rather than
+	 * silently left open to Spring Boot's defaults.
 	 */
-	static final class ServerConfiguredCondition extends AnyNestedCondition {
+	static final class ServerConfiguredCondition extends SpringBootCondition {
 
-		ServerConfiguredCondition() {
-			super(ConfigurationPhase.PARSE_CONFIGURATION);
-		}
+		private static final ConfigurationPropertyName PREFIX = ConfigurationPropertyName.of("mcp.oauth.server");
 
-		@ConditionalOnProperty(prefix = "mcp.oauth.server", name = "issuer-uri")
-		static final class IssuerUri {
-
-		}
-
-		@ConditionalOnProperty(prefix = "mcp.oauth.server", name = "jwk-set-uri")
-		static final class JwkSetUri {
-
-		}
-
-		@ConditionalOnProperty(prefix = "mcp.oauth.server", name = "public-key-location")
-		static final class PublicKeyLocation {
-
-		}
-
-		@ConditionalOnProperty(prefix = "mcp.oauth.server", name = "hmac-secret")
-		static final class HmacSecret {
-
-		}
-
-		@ConditionalOnProperty(prefix = "mcp.oauth.server", name = "enabled", havingValue = "true")
-		static final class ExplicitlyEnabled {
-
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			ConditionMessage.Builder message = ConditionMessage.forCondition("MCP OAuth server properties");
+			for (ConfigurationPropertySource source : ConfigurationPropertySources.get(context.getEnvironment())) {
+				if (source instanceof IterableConfigurationPropertySource iterable
+						&& iterable.filter(PREFIX::isAncestorOf).stream().findAny().isPresent()) {
+					return ConditionOutcome.match(message.found("property under").items(PREFIX));
+				}
+			}
+			return ConditionOutcome.noMatch(message.didNotFind("property under").items(PREFIX));
 		}
 
 	}

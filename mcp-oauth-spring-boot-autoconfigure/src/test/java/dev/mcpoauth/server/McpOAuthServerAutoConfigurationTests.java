@@ -11,6 +11,7 @@ import dev.mcpoauth.Jwts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -50,6 +51,26 @@ class McpOAuthServerAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(McpOAuthServerAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN);
 			assertThat(context).hasBean("defaultSecurityFilterChain");
 		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "mcp.oauth.server.required-scopes=mcp:tools", "mcp.oauth.server.resource=https://mcp.example/mcp",
+			"mcp.oauth.server.tool-scopes.admin=mcp:admin" })
+	void anyServerPropertyWithoutAKeySourceStopsTheStartUpNamingTheFix(String property) {
+		this.runner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("No key source to verify access tokens: set mcp.oauth.server.issuer-uri");
+		});
+	}
+
+	@Test
+	void disabledItStaysOffWhateverElseIsSet() {
+		this.runner.withPropertyValues("mcp.oauth.server.enabled=false", "mcp.oauth.server.required-scopes=a")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(McpProtectedResource.class);
+			});
 	}
 
 	@Test
