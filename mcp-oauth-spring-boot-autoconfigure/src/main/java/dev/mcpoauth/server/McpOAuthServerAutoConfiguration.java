@@ -45,6 +45,7 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
 import org.springframework.security.authorization.AuthorityAuthorizationManager;
@@ -70,7 +71,8 @@ import org.springframework.web.filter.CorsFilter;
  * authorization specification: bearer JWT access tokens from the {@code Authorization} header only, audience bound
  * to this resource (RFC 8707), RFC 9728 Protected Resource Metadata, and exact {@code WWW-Authenticate} challenges.
  *
- * <p>Its {@link SecurityFilterChain} matches only the MCP endpoint (and its sub-paths), the metadata paths and the
+ * <p>Its {@link SecurityFilterChain} matches only the MCP server's paths ({@link McpEndpoints}: the endpoint, and for Spring
+ * AI's SSE transport its message endpoint, each with its sub-paths), the metadata paths and the
  * requests routed to a servlet transport of the MCP Java SDK, so the application's own chains keep governing
  * everything else. Within it, every request is authenticated, MCP sessions are bound to the subject that created
  * them, and every request that may carry a message passes the per-tool scope check. It runs after Spring Boot's security auto-configurations so that their
@@ -126,8 +128,9 @@ public final class McpOAuthServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	McpProtectedResource mcpProtectedResource() {
-		return new McpProtectedResource(this.properties.getResource(), this.properties.getEndpoint());
+	McpProtectedResource mcpProtectedResource(Environment environment) {
+		return new McpProtectedResource(this.properties.getResource(),
+				McpEndpoints.of(this.properties.getEndpoint(), environment, getClass().getClassLoader()));
 	}
 
 	@Bean(name = JWT_DECODER_BEAN, defaultCandidate = false)
@@ -159,7 +162,6 @@ public final class McpOAuthServerAutoConfiguration {
 			@Qualifier(ENTRY_POINT_BEAN) AuthenticationEntryPoint entryPoint,
 			@Qualifier(ACCESS_DENIED_HANDLER_BEAN) AccessDeniedHandler accessDeniedHandler,
 			ObjectProvider<ProtectedResourceMetadataCustomizer> metadataCustomizers) {
-		String endpoint = resource.endpoint();
 		String[] metadataPaths = ProtectedResourceMetadataFilter.paths(resource).toArray(String[]::new);
 		McpBearerAuthenticationManagerResolver authenticationManagers = new McpBearerAuthenticationManagerResolver(
 				decoder, ScopeAuthoritiesConverter.authenticationConverter(), resource,
@@ -170,8 +172,9 @@ public final class McpOAuthServerAutoConfiguration {
 					configuredMetadata.customize(builder);
 					metadataCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 				});
-		http.securityMatchers((matchers) -> matchers
-			.requestMatchers(endpoint, endpoint + "/**", McpProtectedResource.WELL_KNOWN_PATH + "/**")
+		List<String> mcpPaths = new ArrayList<>(List.of(McpProtectedResource.WELL_KNOWN_PATH + "/**"));
+		resource.paths().forEach((path) -> mcpPaths.addAll(List.of(path, path + "/**")));
+		http.securityMatchers((matchers) -> matchers.requestMatchers(mcpPaths.toArray(String[]::new))
 			.requestMatchers(new McpSdkServletRequestMatcher(getClass().getClassLoader())))
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(metadataPaths)
 				.permitAll()

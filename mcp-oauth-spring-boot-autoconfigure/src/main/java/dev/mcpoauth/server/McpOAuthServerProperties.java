@@ -26,9 +26,12 @@ public class McpOAuthServerProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Path of the protected MCP endpoint, relative to the context path. Sub-paths are protected too.
+	 * Path of the protected MCP endpoint, relative to the context path; sub-paths are protected too. Defaults to the
+	 * endpoint of Spring AI's MCP server as its own properties set it (the SSE endpoint, '/sse', when
+	 * 'spring.ai.mcp.server.protocol' is unset or SSE, whose message endpoint is then protected too; else
+	 * 'spring.ai.mcp.server.streamable-http.mcp-endpoint', '/mcp'), and to '/mcp' without Spring AI.
 	 */
-	private String endpoint = "/mcp";
+	private String endpoint;
 
 	/**
 	 * RFC 9728 resource identifier of the MCP endpoint (its canonical public URI, path included), for example

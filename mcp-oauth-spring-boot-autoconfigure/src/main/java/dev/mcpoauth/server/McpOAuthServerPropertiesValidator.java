@@ -36,7 +36,9 @@ final class McpOAuthServerPropertiesValidator {
 	}
 
 	static void validate(McpOAuthServerProperties properties) {
-		validateEndpoint(properties.getEndpoint());
+		if (properties.getEndpoint() != null) {
+			validateEndpoint(properties.getEndpoint());
+		}
 		HttpsPolicy https = new HttpsPolicy(properties.isAllowInsecureHttp());
 		validateAbsolute("resource", properties.getResource(), null);
 		validateAbsolute("issuer-uri", properties.getIssuerUri(), https);

@@ -2,6 +2,7 @@ package dev.mcpoauth.server;
 
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -22,13 +23,32 @@ public final class McpProtectedResource {
 
 	private final String endpoint;
 
+	private final List<String> paths;
+
 	/**
 	 * @param configuredResource the configured resource identifier, or {@code null} to derive it per request
 	 * @param endpoint the endpoint path relative to the context path
 	 */
 	public McpProtectedResource(URI configuredResource, String endpoint) {
+		this(configuredResource, new McpEndpoints(endpoint, List.of(endpoint)));
+	}
+
+	/**
+	 * @param configuredResource the configured resource identifier, or {@code null} to derive it per request
+	 * @param endpoints the endpoint the resource describes, and every path its MCP server answers on
+	 */
+	public McpProtectedResource(URI configuredResource, McpEndpoints endpoints) {
 		this.configuredResource = configuredResource;
-		this.endpoint = endpoint;
+		this.endpoint = endpoints.resourcePath();
+		this.paths = endpoints.paths();
+	}
+
+	/**
+	 * @return every path of the MCP server relative to the context path (each covered with its sub-paths), the
+	 * endpoint first: for Spring AI's SSE transport, its SSE and message endpoints
+	 */
+	public List<String> paths() {
+		return this.paths;
 	}
 
 	/**
