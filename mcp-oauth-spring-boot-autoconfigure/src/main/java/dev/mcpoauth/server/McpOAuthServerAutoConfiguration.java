@@ -24,6 +24,7 @@ import dev.mcpoauth.server.scope.ToolScopeAuthorizationFilter;
 import dev.mcpoauth.server.session.McpSessionBindingFilter;
 import dev.mcpoauth.server.session.McpSessionBindings;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -131,6 +132,12 @@ public final class McpOAuthServerAutoConfiguration {
 	McpProtectedResource mcpProtectedResource(Environment environment) {
 		return new McpProtectedResource(this.properties.getResource(),
 				McpEndpoints.of(this.properties.getEndpoint(), environment, getClass().getClassLoader()));
+	}
+
+	@Bean
+	StartupReport mcpOAuthStartupReport(McpOAuthServerProperties properties, McpProtectedResource resource,
+			ListableBeanFactory beans) {
+		return new StartupReport(properties, resource, beans);
 	}
 
 	@Bean(name = JWT_DECODER_BEAN, defaultCandidate = false)
