@@ -48,10 +48,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
-import org.springframework.security.authorization.AuthorityAuthorizationManager;
-import org.springframework.security.authorization.AuthorizationManager;
-import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -62,7 +58,6 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
-import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
@@ -186,7 +181,7 @@ public final class McpOAuthServerAutoConfiguration {
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(metadataPaths)
 				.permitAll()
 				.anyRequest()
-				.access(requiredScopes()))
+				.authenticated())
 			.oauth2ResourceServer((resourceServer) -> resourceServer.authenticationManagerResolver(authenticationManagers)
 				.bearerTokenResolver(new HeaderOnlyBearerTokenResolver())
 				.authenticationEntryPoint(entryPoint)
@@ -199,21 +194,10 @@ public final class McpOAuthServerAutoConfiguration {
 			.cors((cors) -> cors.configurationSource(metadataCors()))
 			.addFilterBefore(new RequestOriginFilter(resource), CorsFilter.class)
 			.addFilterAfter(metadataFilter, CorsFilter.class)
-			.addFilterAfter(new McpSessionBindingFilter(new McpSessionBindings()), AuthorizationFilter.class)
 			.addFilterAfter(new ToolScopeAuthorizationFilter(new ToolCallScopes(this.properties.getRequiredScopes(),
-					this.properties.getToolScopes())), McpSessionBindingFilter.class);
+					this.properties.getToolScopes())), AuthorizationFilter.class)
+			.addFilterAfter(new McpSessionBindingFilter(new McpSessionBindings()), ToolScopeAuthorizationFilter.class);
 		return http.build();
-	}
-
-	private AuthorizationManager<RequestAuthorizationContext> requiredScopes() {
-		List<String> scopes = this.properties.getRequiredScopes();
-		if (scopes.isEmpty()) {
-			return AuthenticatedAuthorizationManager.authenticated();
-		}
-		List<AuthorizationManager<RequestAuthorizationContext>> managers = new ArrayList<>();
-		scopes.forEach((scope) -> managers
-			.add(AuthorityAuthorizationManager.hasAuthority(ScopeAuthoritiesConverter.AUTHORITY_PREFIX + scope)));
-		return AuthorizationManagers.allOf(managers.toArray(AuthorizationManager[]::new));
 	}
 
 	private static UrlBasedCorsConfigurationSource metadataCors() {

@@ -21,14 +21,16 @@ import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.util.MimeTypeUtils;
 
 /**
- * Decides whether a request body may reach the MCP server, given the scopes of the caller's token: every JSON-RPC
- * {@code tools/call} in it (a single message or a batch) of a tool listed in {@code mcp.oauth.server.tool-scopes}
- * needs that tool's scopes. Knows nothing of the web stack: the servlet and reactive filters read the body (at most
- * {@link #MAX_BODY_BYTES} + 1 bytes) and act on the {@link Decision}.
+ * Decides whether a request may reach the MCP server, given the scopes of the caller's token: every request needs
+ * the endpoint's scopes ({@code mcp.oauth.server.required-scopes}), and every JSON-RPC {@code tools/call} in its body
+ * (a single message or a batch) of a tool listed in {@code mcp.oauth.server.tool-scopes} also needs that tool's
+ * scopes. A refusal names every scope the request needs, so that one step-up suffices. Knows nothing of the web
+ * stack: the servlet and reactive filters read the body (at most {@link #MAX_BODY_BYTES} + 1 bytes) and act on the
+ * {@link Decision}.
  *
  * <p>The body is read exactly as the MCP transports read it, or refused: it must be UTF-8 (JSON's only encoding
- * between systems, RFC 8259) by every declaration a reader could follow, a single JSON value with nothing after it, and free of duplicate keys, which another
- * parser could resolve differently. The {@code method}, {@code params} and tool {@code name} members are read as
+ * between systems, RFC 8259) by every declaration a reader could follow, a single JSON value with nothing after it,
+ * and free of duplicate keys, which another parser could resolve differently. The {@code method}, {@code params} and tool {@code name} members are read as
  * the most lenient JSON binding could read them (keys in any case, numbers as text), and a message that such a
  * binding could read two ways (two keys differing only in case, an array where a string belongs) is refused. An
  * empty body carries no call and is let through; the transport refuses it.
@@ -112,34 +114,51 @@ public final class ToolCallScopes {
 	 */
 	public Decision decide(byte[] body, String contentType, String characterEncoding, Set<String> granted) {
 		if (body == null) {
-			return Decision.TOO_LARGE;
+			return unlessScopeIsLacking(Decision.TOO_LARGE, granted);
 		}
 		if (!isUtf8(characterEncoding) || !isUtf8(charsetOf(contentType))) {
-			return Decision.UNSUPPORTED_CHARSET;
+			return unlessScopeIsLacking(Decision.UNSUPPORTED_CHARSET, granted);
 		}
 		if (body.length == 0) {
-			return Decision.ALLOWED;
+			return decideWithoutBody(granted);
 		}
 		JsonNode message;
 		try {
 			message = this.json.readTree(body);
 		}
 		catch (JacksonException ex) {
-			return Decision.MALFORMED;
+			return unlessScopeIsLacking(Decision.MALFORMED, granted);
 		}
-		List<String> missing;
+		List<String> needed;
 		try {
-			missing = missingScopes(message, granted);
+			needed = neededScopes(message);
 		}
 		catch (UnreadableMessageException ex) {
-			return Decision.MALFORMED;
+			return unlessScopeIsLacking(Decision.MALFORMED, granted);
 		}
-		return missing.isEmpty() ? Decision.ALLOWED : Decision.insufficientScope(missing);
+		return granted.containsAll(needed) ? Decision.ALLOWED : Decision.insufficientScope(needed);
 	}
 
-	/** Every scope the denied calls need (the endpoint's first), or an empty list when the token has them all. */
-	private List<String> missingScopes(JsonNode message, Set<String> granted) {
-		Set<String> needed = new LinkedHashSet<>();
+	/**
+	 * Decide on a request whose body is not inspected ({@link #inspects} is {@code false}): it needs the scopes of the
+	 * endpoint.
+	 * @param granted the scopes of the caller's token
+	 * @return the decision
+	 */
+	public Decision decideWithoutBody(Set<String> granted) {
+		return unlessScopeIsLacking(Decision.ALLOWED, granted);
+	}
+
+	private Decision unlessScopeIsLacking(Decision decision, Set<String> granted) {
+		return granted.containsAll(this.requiredScopes) ? decision : Decision.insufficientScope(this.requiredScopes);
+	}
+
+	/**
+	 * Every scope the message needs: the endpoint's first, then those of each listed tool it calls, so that a
+	 * refusal names them all and one step-up suffices.
+	 */
+	private List<String> neededScopes(JsonNode message) {
+		Set<String> needed = new LinkedHashSet<>(this.requiredScopes);
 		for (JsonNode call : message.isArray() ? message : List.of(message)) {
 			if (!call.isObject() || !"tools/call".equals(scalar(member(call, "method")))) {
 				continue;
@@ -150,8 +169,7 @@ public final class ToolCallScopes {
 			}
 			String tool = (params != null) ? scalar(member(params, "name")) : null;
 			Set<String> scopes = (tool != null) ? this.toolScopes.get(fold(tool)) : null;
-			if (scopes != null && !granted.containsAll(scopes)) {
-				needed.addAll(this.requiredScopes);
+			if (scopes != null) {
 				needed.addAll(scopes);
 			}
 		}

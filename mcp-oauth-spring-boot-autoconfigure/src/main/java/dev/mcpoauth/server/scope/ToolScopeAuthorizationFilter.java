@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import dev.mcpoauth.server.authentication.ScopeAuthoritiesConverter;
 import dev.mcpoauth.server.challenge.InsufficientScopeException;
 
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -20,13 +21,14 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Enforces per-tool scopes ({@code mcp.oauth.server.tool-scopes}) on the servlet stack, as {@link ToolCallScopes}
- * decides them. It sits in the MCP security chain after authorization and inspects every request that chain
- * admitted and that may carry a message, whatever its path: the chain's matcher is the one reading of the path,
- * so no spelling the MCP transport routes ({@code /m%63p}, a sub-path such as SSE's {@code /mcp/message}, a servlet
- * mapping that routes on a suffix) escapes the check. A refused call is answered with
+ * Enforces the scopes of the MCP endpoint and of its tools ({@code mcp.oauth.server.required-scopes} and
+ * {@code tool-scopes}) on the servlet stack, as {@link ToolCallScopes} decides them, so that a refusal names every
+ * scope the request needs. It sits in the MCP security chain after authentication and inspects every request that
+ * chain admitted and that may carry a message, whatever its path: the chain's matcher is the one reading of the
+ * path, so no spelling the MCP transport routes ({@code /m%63p}, a sub-path such as SSE's {@code /mcp/message}, a
+ * servlet mapping that routes on a suffix) escapes the check. A refused request is answered with
  * {@link InsufficientScopeException} (403 {@code insufficient_scope}); the body, read once into memory, is handed
- * on intact for the MCP server to read.
+ * on intact for the MCP server to read. Requests the chain lets through anonymously (the metadata) pass untouched.
  */
 public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 
@@ -43,18 +45,27 @@ public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !this.toolCallScopes.inspects(request.getMethod());
-	}
-
-	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain filterChain)
 			throws ServletException, IOException {
+		Authentication authentication = this.securityContext.getContext().getAuthentication();
+		if (authentication == null || authentication instanceof AnonymousAuthenticationToken) {
+			filterChain.doFilter(request, response);
+			return;
+		}
+		if (!this.toolCallScopes.inspects(request.getMethod())) {
+			act(this.toolCallScopes.decideWithoutBody(grantedScopes(authentication)), request, response, filterChain);
+			return;
+		}
 		byte[] body = readBody(request);
 		ToolCallScopes.Decision decision = this.toolCallScopes.decide(body, request.getContentType(),
-				request.getCharacterEncoding(), grantedScopes());
+				request.getCharacterEncoding(), grantedScopes(authentication));
+		act(decision, (body != null) ? new CachedBodyRequest(request, body) : request, response, filterChain);
+	}
+
+	private static void act(ToolCallScopes.Decision decision, HttpServletRequest request, HttpServletResponse response,
+			FilterChain filterChain) throws ServletException, IOException {
 		switch (decision.outcome()) {
-			case ALLOWED -> filterChain.doFilter(new CachedBodyRequest(request, body), response);
+			case ALLOWED -> filterChain.doFilter(request, response);
 			case INSUFFICIENT_SCOPE -> throw new InsufficientScopeException(decision.missingScopes());
 			case TOO_LARGE -> response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
 			case UNSUPPORTED_CHARSET -> response.setStatus(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
@@ -62,15 +73,12 @@ public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private Set<String> grantedScopes() {
-		Authentication authentication = this.securityContext.getContext().getAuthentication();
+	private static Set<String> grantedScopes(Authentication authentication) {
 		Set<String> scopes = new LinkedHashSet<>();
-		if (authentication != null) {
-			for (GrantedAuthority authority : authentication.getAuthorities()) {
-				String name = authority.getAuthority();
-				if (name != null && name.startsWith(ScopeAuthoritiesConverter.AUTHORITY_PREFIX)) {
-					scopes.add(name.substring(ScopeAuthoritiesConverter.AUTHORITY_PREFIX.length()));
-				}
+		for (GrantedAuthority authority : authentication.getAuthorities()) {
+			String name = authority.getAuthority();
+			if (name != null && name.startsWith(ScopeAuthoritiesConverter.AUTHORITY_PREFIX)) {
+				scopes.add(name.substring(ScopeAuthoritiesConverter.AUTHORITY_PREFIX.length()));
 			}
 		}
 		return scopes;

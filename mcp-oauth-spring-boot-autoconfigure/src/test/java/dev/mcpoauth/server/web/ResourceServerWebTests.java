@@ -175,6 +175,30 @@ class ResourceServerWebTests {
 	}
 
 	@Test
+	void aRefusalNamesEveryScopeTheRequestNeedsSoThatOneStepUpSuffices() throws Exception {
+		try (WebTestApplication.Running app = WebTestApplication.start(jwks("mcp.oauth.server.required-scopes=mcp:tools",
+				"mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
+			String url = app.url() + "/mcp";
+			String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"admin\"}}";
+			String adminOnly = Jwts.sign(this.key, this.idp.url(), url, (claims) -> claims.claim("scope", "mcp:admin"));
+			HttpResponse<String> denied = post(url, adminOnly, call);
+			assertThat(denied.statusCode()).isEqualTo(403);
+			assertThat(denied.headers().firstValue("WWW-Authenticate").orElseThrow())
+				.contains("error=\"insufficient_scope\"")
+				.contains("scope=\"mcp:tools mcp:admin\"");
+			String none = Jwts.sign(this.key, this.idp.url(), url, (claims) -> claims.claim("scope", "other"));
+			assertThat(post(url, none, "{not json").headers().firstValue("WWW-Authenticate").orElseThrow())
+				.as("lacking the endpoint's scope comes before an unreadable body")
+				.contains("scope=\"mcp:tools\"");
+			HttpResponse<String> get = send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + none).GET());
+			assertThat(get.statusCode()).as("a GET needs the endpoint's scope").isEqualTo(403);
+			assertThat(get.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("scope=\"mcp:tools\"");
+			String both = Jwts.sign(this.key, this.idp.url(), url, (claims) -> claims.claim("scope", "mcp:tools mcp:admin"));
+			assertThat(post(url, both, call).body()).isEqualTo("ok:" + call);
+		}
+	}
+
+	@Test
 	void toolScopesReadTheBodyOnlyAsUtf8JsonWithNothingAfterIt() throws Exception {
 		try (WebTestApplication.Running app = WebTestApplication.start(jwks("mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
 			String url = app.url() + "/mcp";
