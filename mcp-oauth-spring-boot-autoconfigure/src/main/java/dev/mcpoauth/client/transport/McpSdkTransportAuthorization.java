@@ -12,6 +12,8 @@ import io.modelcontextprotocol.client.transport.HttpRequestSnapshot;
 import io.modelcontextprotocol.client.transport.customizer.McpHttpClientTransportAuthorizationErrorHandler;
 import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequestCustomizer;
 import io.modelcontextprotocol.common.McpTransportContext;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -34,15 +36,18 @@ import org.springframework.util.ClassUtils;
  * hooks. Without it, the hooks ask the {@code IdTokenResolver} on their own thread.
  * <p>
  * MCP Java SDK 2.0 (managed by the Spring AI 2.0.x BOMs) replays a refused request exactly as it was first sent,
- * without asking the request customizer again, so a replay cannot carry a new token. There the first request
- * already carries a token (the authorization server is found from the MCP server's well-known metadata rather than
- * from its 401), and after a refusal the handler still renews or widens the token but declines the useless replay:
- * the refused call fails, and the next one carries the new token. SDK 2.1 and later replay with a fresh token.
+ * without asking the request customizer again, so a replay cannot carry a new token. There the replay is made one
+ * level down, by the transport's HTTP client ({@link ReplayingHttpClient}, which replaces the client builder the
+ * transport was given), and the first request already carries a token (the authorization server is found from the
+ * MCP server's well-known metadata rather than from its 401). The user's ID token for cross-app access is not
+ * carried to that client, which runs on the SDK's threads: on SDK 2.0 a cross-app step-up fails (closed).
  */
 public final class McpSdkTransportAuthorization
 		implements McpSyncHttpClientRequestCustomizer, McpHttpClientTransportAuthorizationErrorHandler {
 
 	private static final String ID_TOKEN = McpSdkTransportAuthorization.class.getName() + ".idToken";
+
+	private static final Log logger = LogFactory.getLog(McpSdkTransportAuthorization.class);
 
 	/**
 	 * Whether the SDK is 2.1 or later: its builder keeps a list of request customizers (2.0 has a single one, which
@@ -76,13 +81,14 @@ public final class McpSdkTransportAuthorization
 	 */
 	public HttpClientStreamableHttpTransport.Builder applyTo(HttpClientStreamableHttpTransport.Builder builder) {
 		if (SDK_2_1) {
-			builder.addHttpRequestCustomizer(this);
+			builder.addHttpRequestCustomizer(this).authorizationErrorHandler(this);
 		}
 		else {
-			builder.httpRequestCustomizer(this);
+			builder.httpRequestCustomizer(this)
+				.clientBuilder(new ReplayingHttpClient.Builder(HttpClient.newBuilder(), this::replayToken,
+						this.maxReplays));
 		}
-		return builder.customizeClient((client) -> client.followRedirects(HttpClient.Redirect.NEVER))
-			.authorizationErrorHandler(this);
+		return builder.customizeClient((client) -> client.followRedirects(HttpClient.Redirect.NEVER));
 	}
 
 	/**
@@ -127,8 +133,27 @@ public final class McpSdkTransportAuthorization
 		return Mono
 			.fromCallable(() -> this.authorization.onErrorResponse(response.statusCode(),
 					response.headers().allValues(HttpHeaders.WWW_AUTHENTICATE),
-					request.headers().firstValue(HttpHeaders.AUTHORIZATION).orElse(null), idToken) && SDK_2_1)
+					request.headers().firstValue(HttpHeaders.AUTHORIZATION).orElse(null), idToken))
 			.subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/** SDK 2.0: the token to replay a refused request with, or {@code null}; never throws into the HTTP client. */
+	private String replayToken(HttpRequest request, HttpResponse.ResponseInfo response) {
+		if (!this.scope.covers(request.uri())) {
+			return null;
+		}
+		try {
+			String idToken = this.authorization.currentIdToken();
+			boolean replay = this.authorization.onErrorResponse(response.statusCode(),
+					response.headers().allValues(HttpHeaders.WWW_AUTHENTICATE),
+					request.headers().firstValue(HttpHeaders.AUTHORIZATION).orElse(null), idToken);
+			return replay ? this.authorization.tokenForRequest(idToken) : null;
+		}
+		catch (RuntimeException ex) {
+			logger.debug("No replay of a request refused with " + response.statusCode() + " for MCP registration '"
+					+ this.authorization.name() + "': " + ex.getMessage());
+			return null;
+		}
 	}
 
 	/** The ID token the call carries; a call without {@link #transportContext()} asks the resolver here. */
