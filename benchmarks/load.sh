@@ -24,7 +24,7 @@ SECONDS_MEASURED=${3:-20}
 ROUNDS=${ROUNDS:-3}
 PORT=18180
 SAMPLE=sample-app/target/sample-app-0.1.0-SNAPSHOT-exec.jar
-BENCH=benchmarks/target/benchmarks.jar
+BENCH=benchmarks/target/benchmarks-jmh.jar
 [ -f "$SAMPLE" ] && [ -f "$BENCH" ] || mvn -B -q install -DskipTests
 
 SERVER_CPU=() CLIENT_CPU=()
