@@ -26,6 +26,15 @@ class ConfigurationMetadataTests {
 			assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
 				.as((String) property.get("name"))
 				.isNotBlank());
+			assertThat(properties).filteredOn((property) -> "mcp.oauth.server.jws-algorithms".equals(property.get("name")))
+				.singleElement()
+				.satisfies((property) -> assertThat((List<String>) property.get("defaultValue")).contains("RS256", "ES256"));
+			List<Map<String, Object>> hints = (List<Map<String, Object>>) metadata.get("hints");
+			assertThat(hints).filteredOn((hint) -> "mcp.oauth.server.jws-algorithms".equals(hint.get("name")))
+				.singleElement()
+				.satisfies((hint) -> assertThat((List<Map<String, Object>>) hint.get("values"))
+					.extracting((value) -> value.get("value"))
+					.contains("RS256", "PS256", "ES256", "HS256"));
 		}
 	}
 
