@@ -101,6 +101,10 @@ final class IssuerBoundDiscovery {
 				TokenEndpointTarget target = discover(resourceMetadata);
 				this.boundIssuer = target.issuer();
 				this.current = new Discovered(resourceMetadata, target, this.tokenClients.apply(target));
+				logger.info("MCP registration '" + this.name + "': resource " + target.resource()
+						+ ", authorization server " + target.issuer() + ", token endpoint " + target.tokenEndpoint()
+						+ " (" + target.clientAuthentication().getValue() + "), scopes supported "
+						+ target.scopesSupported());
 				return this.current;
 			}
 			catch (DiscoveryException ex) {

@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
@@ -25,6 +28,8 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
  * answers 401 causes at most one token request per call.
  */
 final class TokenSlot {
+
+	private static final Log logger = LogFactory.getLog(TokenSlot.class);
 
 	private final String registration;
 
@@ -144,6 +149,17 @@ final class TokenSlot {
 		}
 		this.scopes = asked;
 		this.current = held(token, granted, afterRefusal);
+		if (logger.isDebugEnabled() || stepUp) {
+			String obtained = "MCP registration '" + this.registration + "': " + (stepUp ? "stepped up to" : "token for")
+					+ " scopes " + granted + ((token.getExpiresAt() != null) ? ", expires " + token.getExpiresAt() : "")
+					+ (afterRefusal ? ", after the MCP server refused the previous one" : "");
+			if (stepUp) {
+				logger.info(obtained);
+			}
+			else {
+				logger.debug(obtained);
+			}
+		}
 		return this.current;
 	}
 

@@ -57,4 +57,14 @@ class BearerChallengeParsingTests {
 			.isFalse();
 	}
 
+
+	@Test
+	void theDescriptionIsPrintableAndBounded() {
+		assertThat(BearerChallenge.parse(List.of("Bearer error=\"invalid_token\", error_description=\"a\tb\u0007c\"")).description())
+			.isEqualTo("a b c");
+		assertThat(BearerChallenge.parse(List.of("Bearer error_description=\"" + "x".repeat(400) + "\"")).description())
+			.hasSize(303);
+		assertThat(BearerChallenge.parse(List.of("Bearer error=\"invalid_token\"")).description()).isNull();
+	}
+
 }

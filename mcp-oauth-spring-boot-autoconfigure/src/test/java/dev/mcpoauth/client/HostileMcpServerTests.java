@@ -6,6 +6,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -271,6 +272,38 @@ class HostileMcpServerTests {
 		}
 		assertThat(this.mcp.requestsFor("/mcp")).as("the request and one replay").isEqualTo(2);
 		assertThat(this.trusted.tokenRequests()).hasSize(1);
+	}
+
+	@Test
+	void aRefusalNoTokenCanFixReachesTheApplicationWithTheServersErrorAndDescription() {
+		McpAuthorization authorization = authorization(clientCredentials("client_secret_basic"));
+		this.behaviour.set((request) -> new Response(401, "", Map.of("WWW-Authenticate", "Bearer resource_metadata=\""
+				+ this.mcp.url() + "/prm/trusted\", error=\"invalid_token\", error_description=\"the token was revoked\"")));
+		HttpClientStreamableHttpTransport.Builder transport = HttpClientStreamableHttpTransport.builder(this.mcp.url())
+			.endpoint("/mcp");
+		new McpSdkTransportAuthorization(authorization, 2).applyTo(transport);
+		try (McpSyncClient client = McpClient.sync(transport.build()).requestTimeout(Duration.ofSeconds(5)).build()) {
+			assertThatException().isThrownBy(client::initialize).satisfies((ex) -> {
+				McpOAuthClientException refusal = causes(ex).stream()
+					.filter(McpOAuthClientException.class::isInstance)
+					.map(McpOAuthClientException.class::cast)
+					.findFirst()
+					.orElseThrow(() -> new AssertionError("no McpOAuthClientException in " + causes(ex)));
+				assertThat(refusal.getError()).isEqualTo("invalid_token");
+				assertThat(refusal.getErrorDescription()).isEqualTo("the token was revoked");
+				assertThat(refusal.getHttpStatus()).isEqualTo(401);
+				assertThat(refusal.getMessage()).doesNotContain(SECRET);
+			});
+		}
+	}
+
+	private static List<Throwable> causes(Throwable ex) {
+		List<Throwable> causes = new ArrayList<>();
+		for (Throwable cause = ex; cause != null && !causes.contains(cause); cause = cause.getCause()) {
+			causes.add(cause);
+			causes.addAll(List.of(cause.getSuppressed()));
+		}
+		return causes;
 	}
 
 	@Test

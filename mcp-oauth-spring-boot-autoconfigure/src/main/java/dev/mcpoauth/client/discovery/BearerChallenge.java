@@ -41,6 +41,19 @@ public record BearerChallenge(Map<String, String> parameters) {
 		return this.parameters.get("error");
 	}
 
+	/**
+	 * @return the {@code error_description}, control characters replaced and at most 300 characters (it comes from
+	 * the network and ends up in messages and logs), or {@code null}
+	 */
+	public String description() {
+		String description = this.parameters.get("error_description");
+		if (description == null) {
+			return null;
+		}
+		String printable = description.replaceAll("\\p{Cntrl}", " ");
+		return (printable.length() > 300) ? printable.substring(0, 300) + "..." : printable;
+	}
+
 	/** @return the scopes the challenge names, in order, possibly empty */
 	public Set<String> scopes() {
 		String scope = this.parameters.get("scope");

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 import io.modelcontextprotocol.client.McpClient;
@@ -19,7 +20,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import dev.mcpoauth.client.McpAuthorization;
+import dev.mcpoauth.client.McpOAuthClientException;
 import dev.mcpoauth.client.ServerUrlScope;
+import dev.mcpoauth.client.discovery.BearerChallenge;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.util.ClassUtils;
@@ -130,11 +133,26 @@ public final class McpSdkTransportAuthorization
 			return Mono.just(false);
 		}
 		String idToken = idToken(context);
+		List<String> challenges = response.headers().allValues(HttpHeaders.WWW_AUTHENTICATE);
 		return Mono
-			.fromCallable(() -> this.authorization.onErrorResponse(response.statusCode(),
-					response.headers().allValues(HttpHeaders.WWW_AUTHENTICATE),
+			.fromCallable(() -> this.authorization.onErrorResponse(response.statusCode(), challenges,
 					request.headers().firstValue(HttpHeaders.AUTHORIZATION).orElse(null), idToken))
+			.flatMap((replay) -> replay ? Mono.just(true) : Mono.error(refused(response.statusCode(), challenges)))
 			.subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/**
+	 * The MCP server's refusal, when no new token can help, as the application sees it: its OAuth {@code error} and
+	 * {@code error_description} from the challenge, and the HTTP status (instead of the SDK's bare "Authorization
+	 * error").
+	 */
+	private McpOAuthClientException refused(int status, List<String> challenges) {
+		BearerChallenge challenge = BearerChallenge.parse(challenges);
+		String error = (challenge.error() != null) ? challenge.error()
+				: (status == 403) ? "insufficient_scope" : "invalid_token";
+		String description = (challenge.description() != null) ? challenge.description()
+				: "The MCP server refused the access token";
+		return new McpOAuthClientException(this.authorization.name(), error, description, status);
 	}
 
 	/** SDK 2.0: the token to replay a refused request with, or {@code null}; never throws into the HTTP client. */

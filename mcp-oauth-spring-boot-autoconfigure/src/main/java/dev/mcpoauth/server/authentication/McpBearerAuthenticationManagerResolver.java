@@ -66,7 +66,12 @@ public final class McpBearerAuthenticationManagerResolver implements Authenticat
 			result = this.provider.authenticate(authentication);
 		}
 		catch (InvalidBearerTokenException ex) {
-			throw new InvalidBearerTokenException(describe(ex), ex);
+			String description = describe(ex);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Access token refused: " + description + " (" + ((ex.getCause() != null)
+						? ex.getCause().getMessage() : ex.getMessage()) + ")");
+			}
+			throw new InvalidBearerTokenException(description, ex);
 		}
 		catch (AuthenticationServiceException ex) {
 			logger.warn("Access token could not be verified, the key source failed: " + ex.getMessage());
@@ -75,6 +80,10 @@ public final class McpBearerAuthenticationManagerResolver implements Authenticat
 		Jwt jwt = ((JwtAuthenticationToken) result).getToken();
 		List<String> tokenAudiences = jwt.getAudience();
 		if (tokenAudiences == null || Collections.disjoint(tokenAudiences, audiences)) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Access token refused: its aud " + tokenAudiences + " names none of " + audiences
+						+ " (subject " + jwt.getSubject() + ", issuer " + jwt.getIssuer() + ")");
+			}
 			throw new InvalidBearerTokenException("The access token was not issued for this resource (aud)");
 		}
 		return result;
