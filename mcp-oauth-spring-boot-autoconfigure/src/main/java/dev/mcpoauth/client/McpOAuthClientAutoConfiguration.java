@@ -5,7 +5,10 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
@@ -118,6 +121,10 @@ public final class McpOAuthClientAutoConfiguration {
 
 		static final String CONNECTIONS = "spring.ai.mcp.client.streamable-http.connections";
 
+		static final String SSE_CONNECTIONS = "spring.ai.mcp.client.sse.connections";
+
+		private static final Log logger = LogFactory.getLog(McpOAuthClientAutoConfiguration.class);
+
 		@Bean
 		@ConditionalOnMissingBean
 		SpringAiMcpClientAuthorization mcpOAuthSpringAiMcpClientCustomizer(McpOAuthClients clients,
@@ -132,7 +139,29 @@ public final class McpOAuthClientAutoConfiguration {
 					checkConnection(name, connection.url(), endpoint, registration.getServerUrl());
 				}
 			});
+			reportUnpaired(properties.getRegistrations().keySet(), connections.keySet(), environment);
 			return new SpringAiMcpClientAuthorization(clients);
+		}
+
+		/**
+		 * Says at start-up which registrations have no Spring AI connection of the same name (used only through
+		 * {@link McpOAuthClients}, or misnamed) and which connections have no registration (their requests carry no
+		 * token): a name that differs by one letter would otherwise fail only at the first call.
+		 */
+		private static void reportUnpaired(Set<String> registrations, Set<String> connections,
+				Environment environment) {
+			Set<String> sse = Binder.get(environment)
+				.bind(SSE_CONNECTIONS, Bindable.mapOf(String.class, Object.class))
+				.orElse(Map.of())
+				.keySet();
+			registrations.stream().filter((name) -> !connections.contains(name)).forEach((name) -> logger.warn(
+					"MCP registration '" + name + "' has no Spring AI connection of the same name under " + CONNECTIONS
+							+ (sse.contains(name) ? " (only an SSE connection, which the starter does not authorize)"
+									: "")
+							+ ": it is used only where the application asks McpOAuthClients for it"));
+			connections.stream().filter((name) -> !registrations.contains(name)).forEach((name) -> logger.warn(
+					"Spring AI MCP connection '" + name + "' has no registration under mcp.oauth.client.registrations"
+							+ ": its requests carry no access token"));
 		}
 
 		@Bean

@@ -8,6 +8,7 @@ import dev.mcpoauth.client.token.ClientAssertionFactory;
 import dev.mcpoauth.client.transport.SpringAiMcpClientAuthorization;
 import dev.mcpoauth.client.transport.SpringAiMcpSyncClientAuthorization;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,9 +17,12 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class McpOAuthClientAutoConfigurationTests {
 
 	private static final String S = "mcp.oauth.client.registrations.s.";
@@ -108,6 +112,21 @@ class McpOAuthClientAutoConfigurationTests {
 			.withPropertyValues(S + "server-url=https://mcp.example/mcp", S + "client-id=c", S + "client-secret=x",
 					SPRING_AI + "s.url=https://MCP.example:443", SPRING_AI + "other.url=https://elsewhere.example")
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void registrationsAndConnectionsWithoutAPartnerAreReportedAtStartup(CapturedOutput output) {
+		this.runner
+			.withPropertyValues(S + "server-url=https://mcp.example/mcp", S + "client-id=c", S + "client-secret=x",
+					SPRING_AI + "s.url=https://mcp.example", SPRING_AI + "weathr.url=https://weather.example",
+					"mcp.oauth.client.registrations.weather.server-url=https://weather.example/mcp",
+					"mcp.oauth.client.registrations.weather.client-id=w",
+					"mcp.oauth.client.registrations.weather.client-secret=y")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("MCP registration 'weather' has no Spring AI connection of the same name")
+			.contains("Spring AI MCP connection 'weathr' has no registration")
+			.doesNotContain("MCP registration 's' has no")
+			.doesNotContain("connection 's' has no");
 	}
 
 	@Test
