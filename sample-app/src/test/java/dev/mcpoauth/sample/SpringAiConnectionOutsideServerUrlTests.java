@@ -19,7 +19,7 @@ class SpringAiConnectionOutsideServerUrlTests {
 		int port = TestPorts.free();
 		assertThatException()
 			.isThrownBy(() -> new SpringApplicationBuilder(SampleApplication.class).profiles("client-demo")
-				.run("--server.port=" + port, "--server.shutdown=immediate",
+				.run("--server.port=" + port, "--server.shutdown=immediate", "--sample.client-demo.exit-when-done=false",
 						"--spring.ai.mcp.client.streamable-http.connections.self-basic.endpoint=/admin/mcp")
 				.close())
 			.havingRootCause()

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = { SampleApplication.class, SpringAiMcpClientTests.TokenRequestRecorder.class },
 		webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
-		properties = { "server.shutdown=immediate",
+		properties = { "server.shutdown=immediate", "sample.client-demo.exit-when-done=false",
 				"spring.ai.mcp.client.streamable-http.connections.self-post.url=${sample.base-url}",
 				"spring.ai.mcp.client.streamable-http.connections.self-post.endpoint=/mcp",
 				"mcp.oauth.client.registrations.self-post.server-url=${sample.base-url}/mcp",
