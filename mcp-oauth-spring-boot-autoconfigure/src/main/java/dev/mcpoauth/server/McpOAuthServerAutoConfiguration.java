@@ -19,6 +19,7 @@ import dev.mcpoauth.server.metadata.ConfiguredMetadataCustomizer;
 import dev.mcpoauth.server.metadata.ProtectedResourceMetadataCustomizer;
 import dev.mcpoauth.server.metadata.ProtectedResourceMetadataFilter;
 import dev.mcpoauth.server.metadata.RequestOriginFilter;
+import dev.mcpoauth.server.metadata.RootMetadataOwnership;
 import dev.mcpoauth.server.scope.ToolCallScopes;
 import dev.mcpoauth.server.scope.ToolScopeAuthorizationFilter;
 import dev.mcpoauth.server.session.McpSessionBindingFilter;
@@ -55,9 +56,15 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.FilterChainProxy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
@@ -163,7 +170,8 @@ public final class McpOAuthServerAutoConfiguration {
 			@Qualifier(JWT_DECODER_BEAN) JwtDecoder decoder,
 			@Qualifier(ENTRY_POINT_BEAN) AuthenticationEntryPoint entryPoint,
 			@Qualifier(ACCESS_DENIED_HANDLER_BEAN) AccessDeniedHandler accessDeniedHandler,
-			ObjectProvider<ProtectedResourceMetadataCustomizer> metadataCustomizers) {
+			ObjectProvider<ProtectedResourceMetadataCustomizer> metadataCustomizers,
+			ObjectProvider<FilterChainProxy> filterChains) {
 		String[] metadataPaths = ProtectedResourceMetadataFilter.paths(resource).toArray(String[]::new);
 		McpBearerAuthenticationManagerResolver authenticationManagers = new McpBearerAuthenticationManagerResolver(
 				decoder, ScopeAuthoritiesConverter.authenticationConverter(), resource,
@@ -174,9 +182,16 @@ public final class McpOAuthServerAutoConfiguration {
 					configuredMetadata.customize(builder);
 					metadataCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 				});
-		List<String> mcpPaths = new ArrayList<>(List.of(McpProtectedResource.WELL_KNOWN_PATH + "/**"));
+		List<String> mcpPaths = new ArrayList<>();
 		resource.paths().forEach((path) -> mcpPaths.addAll(List.of(path, path + "/**")));
+		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+		RequestMatcher rootMetadata = paths.matcher(McpProtectedResource.WELL_KNOWN_PATH);
+		RequestMatcher wellKnown = new OrRequestMatcher(
+				new AndRequestMatcher(paths.matcher(McpProtectedResource.WELL_KNOWN_PATH + "/**"),
+						new NegatedRequestMatcher(rootMetadata)),
+				new AndRequestMatcher(rootMetadata, new RootMetadataOwnership(filterChains, metadataFilter)));
 		http.securityMatchers((matchers) -> matchers.requestMatchers(mcpPaths.toArray(String[]::new))
+			.requestMatchers(wellKnown)
 			.requestMatchers(new McpSdkServletRequestMatcher(getClass().getClassLoader())))
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(metadataPaths)
 				.permitAll()

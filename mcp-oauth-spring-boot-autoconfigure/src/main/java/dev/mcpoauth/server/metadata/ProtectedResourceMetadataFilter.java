@@ -24,7 +24,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Serves the RFC 9728 Protected Resource Metadata of the MCP endpoint at the path-suffixed well-known URI
  * ({@code /.well-known/oauth-protected-resource/mcp}) and at the root well-known URI, both relative to the context
- * path. The document is built with Spring Security's {@link OAuth2ProtectedResourceMetadata}; this filter exists
+ * path; the root one only while no other resource server of the application claims it ({@link RootMetadataOwnership},
+ * applied by the chain's matcher). The document is built with Spring Security's {@link OAuth2ProtectedResourceMetadata}; this filter exists
  * because Spring Security's {@code OAuth2ProtectedResourceMetadataFilter} derives {@code resource} from the
  * metadata URL (the root URL gives a resource without the endpoint path), cannot see the request in its customizer,
  * and claims {@code tls_client_certificate_bound_access_tokens=true}. Paths are read as the security chain reads

@@ -14,6 +14,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -51,6 +52,31 @@ class OtherPathsTests {
 		}
 	}
 
+	@Test
+	void withItsOwnResourceServerTheRootMetadataIsLeftToItAndTheMcpDocumentStays() throws Exception {
+		this.idp.serve("/jwks", "{\"keys\":[]}");
+		try (ConfigurableApplicationContext app = start(WebTestApplication.class, OwnResourceServer.class)) {
+			HttpResponse<String> root = get(app, "/.well-known/oauth-protected-resource");
+			assertThat(root.statusCode()).isEqualTo(200);
+			assertThat(root.body()).as("the application's own resource server describes the root")
+				.doesNotContain("/mcp\"");
+			HttpResponse<String> mcp = get(app, "/.well-known/oauth-protected-resource/mcp");
+			assertThat(mcp.statusCode()).isEqualTo(200);
+			assertThat(mcp.body()).contains("/mcp\"");
+			assertThat(get(app, "/mcp").headers().firstValue("WWW-Authenticate").orElseThrow())
+				.contains("/.well-known/oauth-protected-resource/mcp\"");
+		}
+	}
+
+	@Test
+	void withoutAnotherResourceServerTheRootMetadataIsTheMcpDocument() throws Exception {
+		try (ConfigurableApplicationContext app = start(WebTestApplication.class, OpenChain.class)) {
+			HttpResponse<String> root = get(app, "/.well-known/oauth-protected-resource");
+			assertThat(root.statusCode()).isEqualTo(200);
+			assertThat(root.body()).contains("/mcp\"");
+		}
+	}
+
 	private ConfigurableApplicationContext start(Class<?>... sources) {
 		return new SpringApplicationBuilder(sources).run("--server.port=0", "--spring.main.banner-mode=off",
 				"--mcp.oauth.server.issuer-uri=" + this.idp.url(),
@@ -62,6 +88,20 @@ class OtherPathsTests {
 		return HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
 					HttpResponse.BodyHandlers.ofString());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnResourceServer {
+
+		@Bean
+		SecurityFilterChain api(HttpSecurity http, Environment environment)
+				throws Exception {
+			String jwks = environment.getProperty("mcp.oauth.server.jwk-set-uri");
+			return http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+				.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> jwt.jwkSetUri(jwks)))
+				.build();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
