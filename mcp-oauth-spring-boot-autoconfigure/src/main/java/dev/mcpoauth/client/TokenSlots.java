@@ -1,15 +1,13 @@
 package dev.mcpoauth.client;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+
+import dev.mcpoauth.Digests;
 
 /**
  * The {@link TokenSlot}s of one registration: one for the client, or one per user for cross-app access, keyed by the
@@ -95,17 +93,7 @@ final class TokenSlots {
 	}
 
 	private static String key(String idToken) {
-		return (idToken != null) ? sha256(idToken) : "";
-	}
-
-	private static String sha256(String value) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is required of every Java platform", ex);
-		}
+		return (idToken != null) ? Digests.sha256(idToken) : "";
 	}
 
 }

@@ -1,11 +1,9 @@
 package dev.mcpoauth.server.session;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import dev.mcpoauth.Digests;
 
 /**
  * Binds each MCP session (the {@code Mcp-Session-Id} of the 2025-11-25 streamable HTTP transport) to the token
@@ -55,20 +53,10 @@ public final class McpSessionBindings {
 	public static String subjectOf(Map<String, Object> claims, String tokenValue) {
 		Object subject = claims.get("sub");
 		if (subject == null || subject.toString().isEmpty()) {
-			return "token-value " + sha256(tokenValue);
+			return "token-value " + Digests.sha256(tokenValue);
 		}
 		String issuer = String.valueOf(claims.get("iss"));
 		return "token " + issuer.length() + ":" + issuer + subject;
-	}
-
-	private static String sha256(String value) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is required of every Java platform", ex);
-		}
 	}
 
 	/**
