@@ -32,11 +32,23 @@ final class DribblingServer implements AutoCloseable {
 
 	private final Duration total;
 
+	private final int contentLength;
+
 	final AtomicInteger connections = new AtomicInteger();
 
 	DribblingServer(Duration interval, Duration total) {
+		this(interval, total, 100_000);
+	}
+
+	/**
+	 * @param interval the time between two bytes
+	 * @param total how long each answer goes on
+	 * @param contentLength the {@code Content-Length} declared (a short one makes the JDK keep the connection alive)
+	 */
+	DribblingServer(Duration interval, Duration total, int contentLength) {
 		this.interval = interval;
 		this.total = total;
+		this.contentLength = contentLength;
 		try {
 			this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		}
@@ -79,7 +91,8 @@ final class DribblingServer implements AutoCloseable {
 				matched = (b == end[matched]) ? matched + 1 : ((b == end[0]) ? 1 : 0);
 			}
 			OutputStream out = client.getOutputStream();
-			out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
+			out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + this.contentLength
+					+ "\r\n\r\n{")
 				.getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 			long deadline = System.nanoTime() + this.total.toNanos();
