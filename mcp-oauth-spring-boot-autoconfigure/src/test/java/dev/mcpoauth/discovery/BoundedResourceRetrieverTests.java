@@ -17,8 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link BoundedResourceRetriever} against a real loopback server: a document is fetched with its content type;
- * an error status and a document over the size limit are refused. (Slow answers: {@code SlowDiscoveryTests},
- * {@code ShortKeepAliveDribbleTests}.)
+ * an error status and a document over the size limit are refused. (Slow answers: {@code SlowDiscoveryTests}.)
  */
 class BoundedResourceRetrieverTests {
 
