@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The {@code Bearer} challenge of a {@code WWW-Authenticate} response header (RFC 6750 section 3, RFC 9728
@@ -17,6 +18,9 @@ import java.util.Set;
  * @param parameters the challenge's parameters, names in lower case
  */
 public record BearerChallenge(Map<String, String> parameters) {
+
+	/** RFC 6749 scope-token: printable ASCII except space, '"' and '\\'; anything else a server names is dropped. */
+	private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}");
 
 	/** A response without a Bearer challenge. */
 	public static final BearerChallenge NONE = new BearerChallenge(Map.of());
@@ -42,16 +46,26 @@ public record BearerChallenge(Map<String, String> parameters) {
 	}
 
 	/**
-	 * @return the {@code error_description}, control characters replaced and at most 300 characters (it comes from
-	 * the network and ends up in messages and logs), or {@code null}
+	 * @return the {@code error_description}, made {@linkplain #printable printable} (it comes from the network and
+	 * ends up in messages and logs), or {@code null}
 	 */
 	public String description() {
-		String description = this.parameters.get("error_description");
-		if (description == null) {
+		return printable(this.parameters.get("error_description"), 300);
+	}
+
+	/**
+	 * A value learned from the network as it may appear in a message or a log: every control or format character
+	 * (C0, C1, bidirectional overrides) replaced by a space, and at most {@code max} characters.
+	 * @param value the value, or {@code null}
+	 * @param max the most characters kept
+	 * @return the printable value, or {@code null}
+	 */
+	public static String printable(String value, int max) {
+		if (value == null) {
 			return null;
 		}
-		String printable = description.replaceAll("\\p{Cntrl}", " ");
-		return (printable.length() > 300) ? printable.substring(0, 300) + "..." : printable;
+		String printable = value.replaceAll("\\p{C}", " ");
+		return (printable.length() > max) ? printable.substring(0, max) + "..." : printable;
 	}
 
 	/** @return the scopes the challenge names, in order, possibly empty */
@@ -59,7 +73,7 @@ public record BearerChallenge(Map<String, String> parameters) {
 		String scope = this.parameters.get("scope");
 		Set<String> scopes = new LinkedHashSet<>();
 		if (scope != null) {
-			Arrays.stream(scope.split(" ")).filter((s) -> !s.isEmpty()).forEach(scopes::add);
+			Arrays.stream(scope.split(" ")).filter((token) -> SCOPE_TOKEN.matcher(token).matches()).forEach(scopes::add);
 		}
 		return scopes;
 	}

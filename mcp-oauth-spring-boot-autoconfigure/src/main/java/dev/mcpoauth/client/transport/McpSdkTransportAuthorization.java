@@ -148,7 +148,7 @@ public final class McpSdkTransportAuthorization
 	 */
 	private McpOAuthClientException refused(int status, List<String> challenges) {
 		BearerChallenge challenge = BearerChallenge.parse(challenges);
-		String error = (challenge.error() != null) ? challenge.error()
+		String error = (challenge.error() != null) ? BearerChallenge.printable(challenge.error(), 64)
 				: (status == 403) ? "insufficient_scope" : "invalid_token";
 		String description = (challenge.description() != null) ? challenge.description()
 				: "The MCP server refused the access token";
