@@ -33,9 +33,11 @@ final class KnownPropertyNames {
 	/**
 	 * Check a name under {@link #ROOT}.
 	 * @param name the name, as Spring Boot adapted it from its source
+	 * @param fromEnvironmentVariable whether it comes from an environment variable, whose {@code _} stands for a
+	 * dot or a dash
 	 * @return the first element that is not known, with the known names at its place, or empty when all are
 	 */
-	Optional<Unknown> check(ConfigurationPropertyName name) {
+	Optional<Unknown> check(ConfigurationPropertyName name, boolean fromEnvironmentVariable) {
 		Node node = this.root;
 		for (int i = ROOT.getNumberOfElements(); i < name.getNumberOfElements(); i++) {
 			if (node.isLeaf()) {
@@ -45,7 +47,17 @@ final class KnownPropertyNames {
 				node = node.mapValues;
 				continue;
 			}
-			Node child = node.children.get(name.getElement(i, Form.UNIFORM));
+			String element = name.getElement(i, Form.UNIFORM);
+			Node child = node.children.get(element);
+			// an environment variable spells a dash as '_', which reads as a dot (MCP_OAUTH_SERVER_ISSUER_URI), and
+			// Spring Boot binds it: join the following elements to find the name
+			for (int j = i + 1; child == null && fromEnvironmentVariable && j < name.getNumberOfElements(); j++) {
+				element += name.getElement(j, Form.UNIFORM);
+				child = node.children.get(element);
+				if (child != null) {
+					i = j;
+				}
+			}
 			if (child == null) {
 				return Optional.of(unknown(name, i, node));
 			}

@@ -53,10 +53,16 @@ public record McpEndpoints(String resourcePath, List<String> paths) {
 		}
 		String protocol = environment.getProperty(PREFIX + "protocol", "SSE").trim().toUpperCase(Locale.ROOT);
 		if ("SSE".equals(protocol)) {
-			return List.of(environment.getProperty(PREFIX + "sse-endpoint", "/sse"),
-					environment.getProperty(PREFIX + "sse-message-endpoint", "/mcp/message"));
+			return List.of(path(environment, "sse-endpoint", "/sse"),
+					path(environment, "sse-message-endpoint", "/mcp/message"));
 		}
-		return List.of(environment.getProperty(PREFIX + "streamable-http.mcp-endpoint", DEFAULT_ENDPOINT));
+		return List.of(path(environment, "streamable-http.mcp-endpoint", DEFAULT_ENDPOINT));
+	}
+
+	/** A Spring AI endpoint as its router serves it: a path without a leading slash gets one. */
+	private static String path(Environment environment, String property, String defaultPath) {
+		String path = environment.getProperty(PREFIX + property, defaultPath).trim();
+		return path.startsWith("/") ? path : "/" + path;
 	}
 
 }

@@ -19,6 +19,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
@@ -116,6 +117,28 @@ class UnknownPropertyCheckTests {
 			.contains("Did you mean 'mcp.oauth.server.issuer-uri'?");
 	}
 
+	@Test
+	void environmentVariablesWithUnderscoresForDashesAreReadAsSpringBootBindsThem() {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+							Map.of("MCP_OAUTH_SERVER_ISSUER_URI", "https://idp.example.com",
+									"MCP_OAUTH_SERVER_REQUIRED_SCOPES", "mcp:tools",
+									"MCP_OAUTH_CLIENT_REGISTRATIONS_CRM_CLIENT_ID", "c",
+									"MCP_OAUTH_CLIENT_REGISTRATIONS_CRM_CROSS_APP_ACCESS_IDP_CLIENT_ID", "i")));
+		new SpringApplicationBuilder(Empty.class).web(WebApplicationType.NONE).environment(environment).run().close();
+	}
+
+	@Test
+	void aTypoInAPropertySourceFileStopsTheStartUpToo() {
+		assertThatExceptionOfType(UnknownPropertyException.class)
+			.isThrownBy(() -> new SpringApplicationBuilder(WithPropertySource.class).web(WebApplicationType.NONE)
+				.run()
+				.close())
+			.satisfies((ex) -> assertThat(ex.getNearest()).isEqualTo("mcp.oauth.server.issuer-uri"));
+	}
+
 	private static ConfigurableApplicationContext start(String... args) {
 		return new SpringApplicationBuilder(Empty.class).web(WebApplicationType.NONE).run(args);
 	}
@@ -128,6 +151,13 @@ class UnknownPropertyCheckTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class AutoConfigured {
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@PropertySource("classpath:dev/mcpoauth/properties/typo.properties")
+	static class WithPropertySource {
 
 	}
 

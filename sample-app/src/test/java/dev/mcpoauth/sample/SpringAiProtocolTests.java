@@ -56,6 +56,10 @@ class SpringAiProtocolTests {
 			.isEqualTo(new McpEndpoints("/api/mcp", List.of("/api/mcp")));
 		assertThat(McpEndpoints.of("/custom", new MockEnvironment(), loader)).as("a configured endpoint comes first")
 			.isEqualTo(new McpEndpoints("/custom", List.of("/custom", "/sse", "/mcp/message")));
+		assertThat(McpEndpoints.of(null, new MockEnvironment().withProperty("spring.ai.mcp.server.protocol", "STREAMABLE")
+			.withProperty("spring.ai.mcp.server.streamable-http.mcp-endpoint", "mcp"), loader))
+			.as("Spring AI's router serves a path without its leading slash under one")
+			.isEqualTo(new McpEndpoints("/mcp", List.of("/mcp")));
 		assertThat(McpEndpoints.of(null, new MockEnvironment().withProperty("spring.ai.mcp.server.stdio", "true"), loader))
 			.isEqualTo(new McpEndpoints("/mcp", List.of("/mcp")));
 	}
@@ -105,6 +109,23 @@ class SpringAiProtocolTests {
 				assertThat(text(client, "admin-report")).startsWith("admin report for");
 				assertThat(adminRuns).hasValue(1);
 			}
+		}
+	}
+
+	/** The fourth review's {@code AttackSpringAiEndpointSpellingTests}: this stopped the start-up. */
+	@Test
+	void aRelativeStreamableEndpointThatSpringAiServesStartsAndIsProtected() throws Exception {
+		int port = freePort();
+		try (ConfigurableApplicationContext app = new SpringApplicationBuilder(SampleApplication.class).run(
+				"--server.port=" + port, "--spring.main.banner-mode=off", "--server.shutdown=immediate",
+				"--spring.ai.mcp.server.protocol=STREAMABLE", "--spring.ai.mcp.server.streamable-http.mcp-endpoint=mcp")) {
+			HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/mcp"))
+				.header("Content-Type", "application/json")
+				.header("Accept", "application/json, text/event-stream")
+				.POST(HttpRequest.BodyPublishers.ofString(Http.INITIALIZE))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(anonymous.statusCode()).isEqualTo(401);
+			assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Bearer ");
 		}
 	}
 
