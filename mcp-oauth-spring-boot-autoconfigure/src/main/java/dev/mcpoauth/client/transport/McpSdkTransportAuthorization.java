@@ -30,8 +30,10 @@ import org.springframework.util.ClassUtils;
 /**
  * Plugs a registration into the MCP Java SDK's {@link HttpClientStreamableHttpTransport}: a request customizer
  * that attaches the token, and an authorization error handler that, after 401 or 403 {@code insufficient_scope},
- * gets a new token and lets the SDK replay the request. Only requests under the registration's {@code server-url}
- * ({@link ServerUrlScope}) are touched; for any other the handler declines to replay.
+ * gets a new token and lets the SDK replay the request; when no new token can help, the call fails with an
+ * {@link McpOAuthClientException} carrying the server's {@code error}, {@code error_description} and status. Only
+ * requests under the registration's {@code server-url} ({@link ServerUrlScope}) are touched; for any other the
+ * handler declines to replay.
  * <p>
  * For cross-app access, the SDK runs both hooks on its own threads, where the user is not known: install it on the
  * client too ({@code authorization.applyTo(McpClient.sync(transport))}; done for Spring AI connections), so that each
@@ -76,9 +78,10 @@ public final class McpSdkTransportAuthorization
 	}
 
 	/**
-	 * Install on a transport builder: as one more request customizer on MCP Java SDK 2.1 and later, as the request
-	 * customizer on 2.0 (which holds only one), and as the authorization error handler; and make its HTTP client
-	 * never follow redirects, which would carry the token's header to wherever a {@code Location} points.
+	 * Install on a transport builder: on MCP Java SDK 2.1 and later as one more request customizer and as the
+	 * authorization error handler; on 2.0 as the request customizer (which it holds only one of) and through a
+	 * {@link ReplayingHttpClient}; and make its HTTP client never follow redirects, which would carry the token's
+	 * header to wherever a {@code Location} points.
 	 * @param builder the builder
 	 * @return the builder
 	 */
