@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,6 +23,7 @@ import dev.mcpoauth.client.token.NimbusClientAssertionFactory;
 import dev.mcpoauth.client.token.TokenEndpointTarget;
 import dev.mcpoauth.client.token.TokenEndpoints;
 import dev.mcpoauth.client.transport.SpringAiMcpClientAuthorization;
+import dev.mcpoauth.client.transport.SpringAiMcpSseClientAuthorization;
 import dev.mcpoauth.client.transport.SpringAiMcpSyncClientAuthorization;
 import dev.mcpoauth.discovery.BoundedResourceRetriever;
 import dev.mcpoauth.discovery.HttpsPolicy;
@@ -132,15 +134,31 @@ public final class McpOAuthClientAutoConfiguration {
 			Map<String, Connection> connections = Binder.get(environment)
 				.bind(CONNECTIONS, Bindable.mapOf(String.class, Connection.class))
 				.orElse(Map.of());
+			Map<String, SseConnection> sseConnections = Binder.get(environment)
+				.bind(SSE_CONNECTIONS, Bindable.mapOf(String.class, SseConnection.class))
+				.orElse(Map.of());
 			properties.getRegistrations().forEach((name, registration) -> {
 				Connection connection = connections.get(name);
 				if (connection != null && connection.url() != null) {
 					String endpoint = (connection.endpoint() != null) ? connection.endpoint() : "/mcp";
-					checkConnection(name, connection.url(), endpoint, registration.getServerUrl());
+					checkConnection(CONNECTIONS, name, connection.url(), endpoint, registration.getServerUrl());
+				}
+				SseConnection sse = sseConnections.get(name);
+				if (sse != null && sse.url() != null) {
+					String endpoint = (sse.sseEndpoint() != null) ? sse.sseEndpoint() : "/sse";
+					checkConnection(SSE_CONNECTIONS, name, sse.url(), endpoint, registration.getServerUrl());
 				}
 			});
-			reportUnpaired(properties.getRegistrations().keySet(), connections.keySet(), environment);
+			Set<String> allConnections = new LinkedHashSet<>(connections.keySet());
+			allConnections.addAll(sseConnections.keySet());
+			reportUnpaired(properties.getRegistrations().keySet(), allConnections);
 			return new SpringAiMcpClientAuthorization(clients);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		SpringAiMcpSseClientAuthorization mcpOAuthSpringAiMcpSseClientCustomizer(McpOAuthClients clients) {
+			return new SpringAiMcpSseClientAuthorization(clients);
 		}
 
 		/**
@@ -148,16 +166,10 @@ public final class McpOAuthClientAutoConfiguration {
 		 * {@link McpOAuthClients}, or misnamed) and which connections have no registration (their requests carry no
 		 * token): a name that differs by one letter would otherwise fail only at the first call.
 		 */
-		private static void reportUnpaired(Set<String> registrations, Set<String> connections,
-				Environment environment) {
-			Set<String> sse = Binder.get(environment)
-				.bind(SSE_CONNECTIONS, Bindable.mapOf(String.class, Object.class))
-				.orElse(Map.of())
-				.keySet();
+		private static void reportUnpaired(Set<String> registrations, Set<String> connections) {
 			registrations.stream().filter((name) -> !connections.contains(name)).forEach((name) -> logger.warn(
 					"MCP registration '" + name + "' has no Spring AI connection of the same name under " + CONNECTIONS
-							+ (sse.contains(name) ? " (only an SSE connection, which the starter does not authorize)"
-									: "")
+							+ " or " + SSE_CONNECTIONS
 							+ ": it is used only where the application asks McpOAuthClients for it"));
 			connections.stream().filter((name) -> !registrations.contains(name)).forEach((name) -> logger.warn(
 					"Spring AI MCP connection '" + name + "' has no registration under mcp.oauth.client.registrations"
@@ -171,7 +183,7 @@ public final class McpOAuthClientAutoConfiguration {
 		}
 
 		/** The connection's MCP endpoint, resolved as the SDK resolves it, must be under the server-url. */
-		private static void checkConnection(String name, String url, String endpoint, URI serverUrl) {
+		private static void checkConnection(String prefix, String name, String url, String endpoint, URI serverUrl) {
 			URI target;
 			try {
 				target = Utils.resolveUri(URI.create(url), endpoint);
@@ -180,7 +192,7 @@ public final class McpOAuthClientAutoConfiguration {
 				target = null;
 			}
 			if (target == null || !new ServerUrlScope(serverUrl).covers(target)) {
-				throw new InvalidConfigurationPropertyValueException(CONNECTIONS + "." + name + ".url", url,
+				throw new InvalidConfigurationPropertyValueException(prefix + "." + name + ".url", url,
 						"The connection's MCP endpoint (url " + url + " with endpoint " + endpoint + ": "
 								+ ((target != null) ? target : "not a URL") + ") is not under "
 								+ "mcp.oauth.client.registrations." + name + ".server-url (" + serverUrl
@@ -191,6 +203,10 @@ public final class McpOAuthClientAutoConfiguration {
 
 		/** A Spring AI streamable HTTP connection, bound as Spring AI binds it (its endpoint defaults to /mcp). */
 		record Connection(String url, String endpoint) {
+		}
+
+		/** A Spring AI SSE connection, bound as Spring AI binds it (its SSE endpoint defaults to /sse). */
+		record SseConnection(String url, String sseEndpoint) {
 		}
 
 	}

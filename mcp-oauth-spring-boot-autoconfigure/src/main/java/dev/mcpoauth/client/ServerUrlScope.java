@@ -35,6 +35,22 @@ public final class ServerUrlScope {
 	 * @throws IllegalArgumentException when it is not an absolute http(s) URL with a host and a readable path
 	 */
 	public ServerUrlScope(URI serverUrl) {
+		this(serverUrl, false);
+	}
+
+	/**
+	 * The scope of an MCP server whose transport sends messages to a path of the server's choosing, outside the
+	 * {@code server-url}'s (the SSE transport's message endpoint): the {@code server-url}'s origin, any readable
+	 * path on it.
+	 * @param serverUrl the registration's {@code server-url}
+	 * @return the scope
+	 * @throws IllegalArgumentException as {@link #ServerUrlScope(URI)}
+	 */
+	public static ServerUrlScope originOf(URI serverUrl) {
+		return new ServerUrlScope(serverUrl, true);
+	}
+
+	private ServerUrlScope(URI serverUrl, boolean wholeOrigin) {
 		String scheme = scheme(serverUrl);
 		List<String> segments = (scheme != null && serverUrl.getRawUserInfo() == null)
 				? segments(serverUrl.getRawPath()) : null;
@@ -45,7 +61,7 @@ public final class ServerUrlScope {
 		this.scheme = scheme;
 		this.host = serverUrl.getHost().toLowerCase(Locale.ROOT);
 		this.port = port(scheme, serverUrl.getPort());
-		this.segments = segments;
+		this.segments = wholeOrigin ? List.of() : segments;
 	}
 
 	/**

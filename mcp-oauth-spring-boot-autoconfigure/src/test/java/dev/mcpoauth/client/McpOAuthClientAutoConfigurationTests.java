@@ -107,6 +107,26 @@ class McpOAuthClientAutoConfigurationTests {
 	}
 
 	@Test
+	void aSpringAiSseConnectionOutsideTheServerUrlFailsAtStartup() {
+		this.runner
+			.withPropertyValues(S + "server-url=https://mcp.example/sse", S + "client-id=c", S + "client-secret=x",
+					"spring.ai.mcp.client.sse.connections.s.url=https://mcp.example",
+					"spring.ai.mcp.client.sse.connections.s.sse-endpoint=/events")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("spring.ai.mcp.client.sse.connections.s.url")
+					.hasMessageContaining(S + "server-url");
+			});
+		this.runner
+			.withPropertyValues(S + "server-url=https://mcp.example/sse", S + "client-id=c", S + "client-secret=x",
+					"spring.ai.mcp.client.sse.connections.s.url=https://mcp.example")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(dev.mcpoauth.client.transport.SpringAiMcpSseClientAuthorization.class));
+	}
+
+	@Test
 	void springAiConnectionsUnderTheServerUrlOrWithoutRegistrationStart() {
 		this.runner
 			.withPropertyValues(S + "server-url=https://mcp.example/mcp", S + "client-id=c", S + "client-secret=x",

@@ -64,4 +64,20 @@ class ServerUrlScopeTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> new ServerUrlScope(URI.create(serverUrl)));
 	}
 
+
+	@ParameterizedTest(name = "{0} covers {1}: {2}")
+	@CsvSource(delimiter = '|', textBlock = """
+			https://mcp.example/sse | https://mcp.example/sse             | true
+			https://mcp.example/sse | https://mcp.example/mcp/message?s=1 | true
+			https://mcp.example/sse | https://mcp.example:443/other        | true
+			https://mcp.example/sse | https://evil.example/mcp/message    | false
+			https://mcp.example/sse | http://mcp.example/mcp/message      | false
+			https://mcp.example/sse | https://mcp.example:8443/sse        | false
+			https://mcp.example/sse | https://user@mcp.example/sse        | false
+			https://mcp.example/sse | https://mcp.example/a/../sse        | false
+			""")
+	void theOriginScopeOfTheSseTransportCoversItsOriginOnly(String serverUrl, String request, boolean covered) {
+		assertThat(ServerUrlScope.originOf(URI.create(serverUrl)).covers(URI.create(request))).isEqualTo(covered);
+	}
+
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.HttpRequestSnapshot;
 import io.modelcontextprotocol.client.transport.customizer.McpHttpClientTransportAuthorizationErrorHandler;
@@ -25,6 +26,7 @@ import dev.mcpoauth.client.ServerUrlScope;
 import dev.mcpoauth.client.discovery.BearerChallenge;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -67,14 +69,41 @@ public final class McpSdkTransportAuthorization
 
 	private final int maxReplays;
 
+	/** Whether this is for the SSE transport ({@link #forSse}). */
+	private final boolean sse;
+
+	/** Whether requests carry a token from the first one on, as replays happen below the SDK. */
+	private final boolean replaysBelowTheSdk;
+
 	/**
+	 * For the streamable HTTP transport.
 	 * @param authorization the registration's authorization
 	 * @param maxStepUps how many step-ups a request may go through (plus one replay after 401)
 	 */
 	public McpSdkTransportAuthorization(McpAuthorization authorization, int maxStepUps) {
+		this(authorization, maxStepUps, false);
+	}
+
+	private McpSdkTransportAuthorization(McpAuthorization authorization, int maxStepUps, boolean sse) {
 		this.authorization = authorization;
-		this.scope = new ServerUrlScope(authorization.serverUrl());
+		this.scope = sse ? ServerUrlScope.originOf(authorization.serverUrl())
+				: new ServerUrlScope(authorization.serverUrl());
 		this.maxReplays = 1 + maxStepUps;
+		this.sse = sse;
+		this.replaysBelowTheSdk = sse || !SDK_2_1;
+	}
+
+	/**
+	 * For the SSE transport ({@link HttpClientSseClientTransport}): it posts messages to the endpoint the server
+	 * announces, outside the {@code server-url} ({@code /sse}) but on its origin, so the token goes to any path of
+	 * that origin ({@link ServerUrlScope#originOf}); the SDK has no authorization error handler there, so refused
+	 * requests are replayed below it ({@link ReplayingHttpClient}) on every SDK version.
+	 * @param authorization the registration's authorization
+	 * @param maxStepUps how many step-ups a request may go through (plus one replay after 401)
+	 * @return the authorization to {@linkplain #applyTo(HttpClientSseClientTransport.Builder) apply}
+	 */
+	public static McpSdkTransportAuthorization forSse(McpAuthorization authorization, int maxStepUps) {
+		return new McpSdkTransportAuthorization(authorization, maxStepUps, true);
 	}
 
 	/**
@@ -95,6 +124,27 @@ public final class McpSdkTransportAuthorization
 						this.maxReplays));
 		}
 		return builder.customizeClient((client) -> client.followRedirects(HttpClient.Redirect.NEVER));
+	}
+
+	/**
+	 * Install on an SSE transport builder (an authorization made {@link #forSse}): as a request customizer (one more
+	 * on SDK 2.1, the only one on 2.0) and through a {@link ReplayingHttpClient}; its HTTP client follows no
+	 * redirects.
+	 * @param builder the builder
+	 * @return the builder
+	 * @throws IllegalStateException when this authorization was not made {@link #forSse}
+	 */
+	public HttpClientSseClientTransport.Builder applyTo(HttpClientSseClientTransport.Builder builder) {
+		Assert.state(this.sse, "Use McpSdkTransportAuthorization.forSse(...) for the SSE transport");
+		if (SDK_2_1) {
+			builder.addHttpRequestCustomizer(this);
+		}
+		else {
+			builder.httpRequestCustomizer(this);
+		}
+		return builder
+			.clientBuilder(new ReplayingHttpClient.Builder(HttpClient.newBuilder(), this::replayToken, this.maxReplays))
+			.customizeClient((client) -> client.followRedirects(HttpClient.Redirect.NEVER));
 	}
 
 	/**
@@ -123,7 +173,8 @@ public final class McpSdkTransportAuthorization
 			return;
 		}
 		String idToken = idToken(context);
-		String token = SDK_2_1 ? this.authorization.tokenForRequest(idToken) : this.authorization.accessToken(idToken);
+		String token = this.replaysBelowTheSdk ? this.authorization.accessToken(idToken)
+				: this.authorization.tokenForRequest(idToken);
 		if (token != null) {
 			builder.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
 		}
