@@ -15,7 +15,8 @@ import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequ
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -38,26 +39,34 @@ class RoundTripTests {
 			HttpClientStreamableHttpTransport.Builder.class, "addHttpRequestCustomizer",
 			McpSyncHttpClientRequestCustomizer.class);
 
-	@Test
-	void serverAndClientRoundTripWithAToolScopeStepUp() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "STREAMABLE", "SSE" })
+	void serverAndClientRoundTripWithAToolScopeStepUp(String protocol) throws Exception {
 		int port = freePort();
+		boolean sse = "SSE".equals(protocol);
+		String endpoint = sse ? "/sse" : "/mcp";
 		System.out.println("compatibility: Spring Boot " + SpringBootVersion.getVersion() + ", MCP SDK "
 				+ (SDK_REPLAYS_WITH_NEW_TOKEN ? "2.1+" : "2.0"));
 		try (ConfigurableApplicationContext app = new SpringApplicationBuilder(CompatibilityApplication.class)
+			.profiles(sse ? "sse" : "default")
 			.run("--server.port=" + port, "--server.shutdown=immediate", "--spring.main.banner-mode=off")) {
 			String base = "http://localhost:" + port;
 
 			HttpResponse<String> anonymous = HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(URI.create(base + "/mcp"))
+				.send(HttpRequest.newBuilder(URI.create(base + endpoint))
 					.header("Content-Type", "application/json")
 					.header("Accept", "application/json, text/event-stream")
 					.POST(HttpRequest.BodyPublishers.ofString("{}"))
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(anonymous.statusCode()).isEqualTo(401);
 			assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Bearer ")
-				.contains("resource_metadata=\"" + base + "/.well-known/oauth-protected-resource/mcp\"");
+				.contains("resource_metadata=\"" + base + "/.well-known/oauth-protected-resource" + endpoint + "\"");
 
-			McpSyncClient client = clients(app).get(0);
+			McpSyncClient client = clients(app).stream()
+				.filter((candidate) -> candidate.getClientInfo().name().contains(sse ? "self-sse" : "self"))
+				.filter((candidate) -> sse || !candidate.getClientInfo().name().contains("self-sse"))
+				.findFirst()
+				.orElseThrow();
 			client.initialize();
 			assertThat(text(client.callTool(new CallToolRequest("whoami", Map.of())))).isEqualTo("subject=agent");
 
