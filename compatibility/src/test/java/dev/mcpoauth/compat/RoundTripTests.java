@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -40,7 +41,7 @@ class RoundTripTests {
 			McpSyncHttpClientRequestCustomizer.class);
 
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "STREAMABLE", "SSE" })
+	@ValueSource(strings = { "STREAMABLE", "STATELESS", "SSE" })
 	void serverAndClientRoundTripWithAToolScopeStepUp(String protocol) throws Exception {
 		int port = freePort();
 		boolean sse = "SSE".equals(protocol);
@@ -48,7 +49,7 @@ class RoundTripTests {
 		System.out.println("compatibility: Spring Boot " + SpringBootVersion.getVersion() + ", MCP SDK "
 				+ (SDK_REPLAYS_WITH_NEW_TOKEN ? "2.1+" : "2.0"));
 		try (ConfigurableApplicationContext app = new SpringApplicationBuilder(CompatibilityApplication.class)
-			.profiles(sse ? "sse" : "default")
+			.profiles(protocol.toLowerCase(Locale.ROOT))
 			.run("--server.port=" + port, "--server.shutdown=immediate", "--spring.main.banner-mode=off")) {
 			String base = "http://localhost:" + port;
 

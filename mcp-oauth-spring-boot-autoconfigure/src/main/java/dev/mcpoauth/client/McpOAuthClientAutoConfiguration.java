@@ -143,11 +143,6 @@ public final class McpOAuthClientAutoConfiguration {
 					String endpoint = (connection.endpoint() != null) ? connection.endpoint() : "/mcp";
 					checkConnection(CONNECTIONS, name, connection.url(), endpoint, registration.getServerUrl());
 				}
-				SseConnection sse = sseConnections.get(name);
-				if (sse != null && sse.url() != null) {
-					String endpoint = (sse.sseEndpoint() != null) ? sse.sseEndpoint() : "/sse";
-					checkConnection(SSE_CONNECTIONS, name, sse.url(), endpoint, registration.getServerUrl());
-				}
 			});
 			Set<String> allConnections = new LinkedHashSet<>(connections.keySet());
 			allConnections.addAll(sseConnections.keySet());
@@ -157,7 +152,18 @@ public final class McpOAuthClientAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SpringAiMcpSseClientAuthorization mcpOAuthSpringAiMcpSseClientCustomizer(McpOAuthClients clients) {
+		SpringAiMcpSseClientAuthorization mcpOAuthSpringAiMcpSseClientCustomizer(McpOAuthClients clients,
+				McpOAuthClientProperties properties, Environment environment) {
+			Map<String, SseConnection> sseConnections = Binder.get(environment)
+				.bind(SSE_CONNECTIONS, Bindable.mapOf(String.class, SseConnection.class))
+				.orElse(Map.of());
+			properties.getRegistrations().forEach((name, registration) -> {
+				SseConnection sse = sseConnections.get(name);
+				if (sse != null && sse.url() != null) {
+					String endpoint = (sse.sseEndpoint() != null) ? sse.sseEndpoint() : "/sse";
+					checkConnection(SSE_CONNECTIONS, name, sse.url(), endpoint, registration.getServerUrl());
+				}
+			});
 			return new SpringAiMcpSseClientAuthorization(clients);
 		}
 

@@ -67,6 +67,9 @@ public final class McpSdkTransportAuthorization
 
 	private final ServerUrlScope scope;
 
+	/** Where the SSE transport's messages may carry the token: the server-url's origin; else {@link #scope}. */
+	private final ServerUrlScope messageScope;
+
 	private final int maxReplays;
 
 	/** Whether this is for the SSE transport ({@link #forSse}). */
@@ -86,18 +89,20 @@ public final class McpSdkTransportAuthorization
 
 	private McpSdkTransportAuthorization(McpAuthorization authorization, int maxStepUps, boolean sse) {
 		this.authorization = authorization;
-		this.scope = sse ? ServerUrlScope.originOf(authorization.serverUrl())
-				: new ServerUrlScope(authorization.serverUrl());
+		this.scope = new ServerUrlScope(authorization.serverUrl());
+		this.messageScope = sse ? ServerUrlScope.originOf(authorization.serverUrl()) : this.scope;
 		this.maxReplays = 1 + maxStepUps;
 		this.sse = sse;
 		this.replaysBelowTheSdk = sse || !SDK_2_1;
 	}
 
 	/**
-	 * For the SSE transport ({@link HttpClientSseClientTransport}): it posts messages to the endpoint the server
-	 * announces, outside the {@code server-url} ({@code /sse}) but on its origin, so the token goes to any path of
-	 * that origin ({@link ServerUrlScope#originOf}); the SDK has no authorization error handler there, so refused
-	 * requests are replayed below it ({@link ReplayingHttpClient}) on every SDK version.
+	 * For the SSE transport ({@link HttpClientSseClientTransport}): its event stream is opened under the
+	 * {@code server-url} ({@code /sse}), and only there does it carry the token; it posts messages to the endpoint the
+	 * server announces on that stream, outside the {@code server-url}'s path but on its origin (the SDK refuses any
+	 * other), so a message carries the token on any path of that origin ({@link ServerUrlScope#originOf}). The SDK has
+	 * no authorization error handler there, so refused requests are replayed below it ({@link ReplayingHttpClient}) on
+	 * every SDK version.
 	 * @param authorization the registration's authorization
 	 * @param maxStepUps how many step-ups a request may go through (plus one replay after 401)
 	 * @return the authorization to {@linkplain #applyTo(HttpClientSseClientTransport.Builder) apply}
@@ -169,7 +174,7 @@ public final class McpSdkTransportAuthorization
 	@Override
 	public void customize(HttpRequest.Builder builder, String method, URI endpoint, String body,
 			McpTransportContext context) {
-		if (!this.scope.covers(endpoint)) {
+		if (!covers(method, endpoint)) {
 			return;
 		}
 		String idToken = idToken(context);
@@ -211,7 +216,7 @@ public final class McpSdkTransportAuthorization
 
 	/** SDK 2.0: the token to replay a refused request with, or {@code null}; never throws into the HTTP client. */
 	private String replayToken(HttpRequest request, HttpResponse.ResponseInfo response) {
-		if (!this.scope.covers(request.uri())) {
+		if (!covers(request.method(), request.uri())) {
 			return null;
 		}
 		try {
@@ -226,6 +231,11 @@ public final class McpSdkTransportAuthorization
 					+ this.authorization.name() + "': " + ex.getMessage());
 			return null;
 		}
+	}
+
+	/** Whether a request may carry the token: an SSE message on the server-url's origin, else under the server-url. */
+	private boolean covers(String method, URI uri) {
+		return ("POST".equals(method) ? this.messageScope : this.scope).covers(uri);
 	}
 
 	/** The ID token the call carries; a call without {@link #transportContext()} asks the resolver here. */
