@@ -8,37 +8,31 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.mcpoauth.client.transport.SpringAiMcpClientAuthorization;
+import dev.mcpoauth.client.transport.McpSdkTransportAuthorization;
+import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
-import org.springframework.ai.mcp.client.common.autoconfigure.McpSseClientConnectionDetails;
-import org.springframework.ai.mcp.client.common.autoconfigure.NamedClientMcpTransport;
-import org.springframework.ai.mcp.client.common.autoconfigure.properties.McpSseClientProperties.SseParameters;
-import org.springframework.ai.mcp.client.httpclient.autoconfigure.SseHttpClientTransportAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The SSE client with Spring AI's own SSE transport auto-configuration, a raw SSE MCP server and an authorization
- * server on loopback. The registration is {@code <origin>/tenant-a/sse}; a second app, {@code /tenant-b/...}, lives on
- * the same origin (a path-routed MCP gateway). A connection that opens its stream outside the {@code server-url}
- * (through Spring AI's connection-details bean, or with the starter's own customizer replaced, both of which skip
- * the start-up check) gets no token on it. (The fifth review's {@code AttackSseScopeTests}; its third case, a
- * message endpoint on the same origin announced by the registration's own server, carries the token by design, as
- * README says.)
+ * The SSE transport of the MCP Java SDK with {@link McpSdkTransportAuthorization#forSse}, a raw SSE MCP server and
+ * an authorization server on loopback. The registration is {@code <origin>/tenant-a/sse}; a second app,
+ * {@code /tenant-b/...}, lives on the same origin (a path-routed MCP gateway). A stream opened outside the
+ * {@code server-url}, however the connection was configured (Spring AI's connection-details bean and a replaced
+ * customizer both skip the start-up check), gets no token; the stream under it does, and so do its messages to the
+ * endpoint its server announces on the same origin, as README says. (The fifth review's {@code AttackSseScopeTests}.)
  */
 class SseTokenScopeTests {
 
@@ -48,87 +42,52 @@ class SseTokenScopeTests {
 
 	private final SseServer mcp = new SseServer();
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(McpOAuthClientAutoConfiguration.class,
-				SseHttpClientTransportAutoConfiguration.class))
-		.withPropertyValues(S + "server-url=" + this.mcp.url() + "/tenant-a/sse", S + "client-id=c",
-				S + "client-secret=top-secret");
-
 	@AfterEach
 	void stop() {
 		this.mcp.close();
 		this.as.close();
 	}
 
-	/**
-	 * Start-up check bypass (1): Spring AI reads SSE connections from a {@link McpSseClientConnectionDetails} bean (a
-	 * service connection, or the application's own); the starter checks only the properties. The connection points
-	 * at another app on the same origin, the start-up passes, and the stream request there carries tenant-a's token.
-	 */
 	@Test
-	void sseConnectionDetailsOutsideTheServerUrlDoNotStartWithTheToken() {
-		this.runner
-			.withBean(McpSseClientConnectionDetails.class,
-					() -> () -> Map.of("s", new SseParameters(this.mcp.url(), "/tenant-b/sse")))
-			.run((context) -> {
-				if (context.getStartupFailure() != null) {
-					return; // refused at start-up: the guarantee held
-				}
-				connectAndSend(context);
-				assertThat(this.mcp.authorizationsTo("/tenant-b/sse")).isNotEmpty()
-					.as("tenant-a's token sent to the SSE stream of another app (outside server-url)")
-					.allMatch((authorization) -> authorization == null);
-			});
+	void aStreamOpenedOutsideTheServerUrlGetsNoToken() {
+		connectAndSend("/tenant-b/sse");
+		assertThat(this.mcp.authorizationsTo("/tenant-b/sse")).isNotEmpty()
+			.as("tenant-a's token on the SSE stream of another app (outside server-url)")
+			.allMatch((authorization) -> authorization == null);
 	}
 
-	/**
-	 * Start-up check bypass (2): the SSE check runs inside the streamable-HTTP customizer's bean method, so an
-	 * application that defines its own {@link SpringAiMcpClientAuthorization} (the starter invites it: every bean
-	 * backs off) loses the SSE check, while the SSE customizer still attaches tokens on the whole origin.
-	 */
 	@Test
-	void ownStreamableCustomizerBeanDisablesTheSseStartupCheck() {
-		this.runner
-			.withPropertyValues("spring.ai.mcp.client.sse.connections.s.url=" + this.mcp.url(),
-					"spring.ai.mcp.client.sse.connections.s.sse-endpoint=/tenant-b/sse")
-			.withUserConfiguration(OwnCustomizer.class)
+	void theStreamUnderTheServerUrlAndItsAnnouncedMessagesGetTheToken() {
+		connectAndSend("/tenant-a/sse");
+		assertThat(this.mcp.authorizationsTo("/tenant-a/sse")).isNotEmpty()
+			.allMatch((authorization) -> authorization != null && authorization.startsWith("Bearer "));
+		assertThat(this.mcp.authorizationsTo("/tenant-b/message")).as("the endpoint the server announced")
+			.isNotEmpty()
+			.allMatch((authorization) -> authorization != null && authorization.startsWith("Bearer "));
+	}
+
+	private void connectAndSend(String sseEndpoint) {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(McpOAuthClientAutoConfiguration.class))
+			.withPropertyValues(S + "server-url=" + this.mcp.url() + "/tenant-a/sse", S + "client-id=c",
+					S + "client-secret=top-secret")
 			.run((context) -> {
-				if (context.getStartupFailure() != null) {
-					return;
+				HttpClientSseClientTransport.Builder builder = HttpClientSseClientTransport.builder(this.mcp.url())
+					.sseEndpoint(sseEndpoint);
+				McpSdkTransportAuthorization.forSse(context.getBean(McpOAuthClients.class).authorization("s"), 2)
+					.applyTo(builder);
+				McpClientTransport transport = builder.build();
+				try {
+					transport.connect((message) -> message.then(Mono.empty())).block(Duration.ofSeconds(5));
+					transport.sendMessage(new McpSchema.JSONRPCRequest("2.0", "ping", "1", null))
+						.block(Duration.ofSeconds(5));
 				}
-				connectAndSend(context);
-				assertThat(this.mcp.authorizationsTo("/tenant-b/sse")).isNotEmpty()
-					.as("tenant-a's token sent to the SSE stream of another app (outside server-url)")
-					.allMatch((authorization) -> authorization == null);
+				catch (RuntimeException ex) {
+					// what was sent is what counts
+				}
+				finally {
+					transport.closeGracefully().block(Duration.ofSeconds(5));
+				}
 			});
-	}
-
-	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
-	static class OwnCustomizer {
-
-		@org.springframework.context.annotation.Bean
-		SpringAiMcpClientAuthorization ownStreamableCustomizer(McpOAuthClients clients) {
-			return new SpringAiMcpClientAuthorization(clients);
-		}
-
-	}
-
-	@SuppressWarnings("unchecked")
-	private void connectAndSend(AssertableApplicationContext context) {
-		List<NamedClientMcpTransport> transports = (List<NamedClientMcpTransport>) context
-			.getBean("sseHttpClientTransports");
-		McpClientTransport transport = transports.get(0).transport();
-		try {
-			transport.connect((message) -> message.then(Mono.empty())).block(Duration.ofSeconds(5));
-			transport.sendMessage(new McpSchema.JSONRPCRequest("2.0", "ping", "1", null))
-				.block(Duration.ofSeconds(5));
-		}
-		catch (RuntimeException ex) {
-			// what was sent is what counts
-		}
-		finally {
-			transport.closeGracefully().block(Duration.ofSeconds(5));
-		}
 	}
 
 	/**
