@@ -124,6 +124,13 @@ public final class McpAuthorization {
 	}
 
 	/**
+	 * @return whether tokens are per user (cross-app access), so that a token request must know whose it is
+	 */
+	public boolean isPerUser() {
+		return this.registration.getFlow() == Flow.CROSS_APP_ACCESS;
+	}
+
+	/**
 	 * The signed-in user's ID token for cross-app access, read now, on the calling thread, from the
 	 * {@link IdTokenResolver}. A transport whose work continues on other threads, where the resolver may see no
 	 * user, reads it here on the caller's thread and passes it to the methods that take an ID token.

@@ -131,22 +131,10 @@ public final class McpOAuthClientAutoConfiguration {
 		@ConditionalOnMissingBean
 		SpringAiMcpClientAuthorization mcpOAuthSpringAiMcpClientCustomizer(McpOAuthClients clients,
 				McpOAuthClientProperties properties, Environment environment) {
-			Map<String, Connection> connections = Binder.get(environment)
-				.bind(CONNECTIONS, Bindable.mapOf(String.class, Connection.class))
-				.orElse(Map.of());
-			Map<String, SseConnection> sseConnections = Binder.get(environment)
-				.bind(SSE_CONNECTIONS, Bindable.mapOf(String.class, SseConnection.class))
-				.orElse(Map.of());
-			properties.getRegistrations().forEach((name, registration) -> {
-				Connection connection = connections.get(name);
-				if (connection != null && connection.url() != null) {
-					String endpoint = (connection.endpoint() != null) ? connection.endpoint() : "/mcp";
-					checkConnection(CONNECTIONS, name, connection.url(), endpoint, registration.getServerUrl());
-				}
-			});
-			Set<String> allConnections = new LinkedHashSet<>(connections.keySet());
-			allConnections.addAll(sseConnections.keySet());
-			reportUnpaired(properties.getRegistrations().keySet(), allConnections);
+			Set<String> connections = new LinkedHashSet<>(
+					checkedConnections(CONNECTIONS, Connection.class, properties, environment));
+			connections.addAll(bind(SSE_CONNECTIONS, SseConnection.class, environment).keySet());
+			reportUnpaired(properties.getRegistrations().keySet(), connections);
 			return new SpringAiMcpClientAuthorization(clients);
 		}
 
@@ -154,16 +142,7 @@ public final class McpOAuthClientAutoConfiguration {
 		@ConditionalOnMissingBean
 		SpringAiMcpSseClientAuthorization mcpOAuthSpringAiMcpSseClientCustomizer(McpOAuthClients clients,
 				McpOAuthClientProperties properties, Environment environment) {
-			Map<String, SseConnection> sseConnections = Binder.get(environment)
-				.bind(SSE_CONNECTIONS, Bindable.mapOf(String.class, SseConnection.class))
-				.orElse(Map.of());
-			properties.getRegistrations().forEach((name, registration) -> {
-				SseConnection sse = sseConnections.get(name);
-				if (sse != null && sse.url() != null) {
-					String endpoint = (sse.sseEndpoint() != null) ? sse.sseEndpoint() : "/sse";
-					checkConnection(SSE_CONNECTIONS, name, sse.url(), endpoint, registration.getServerUrl());
-				}
-			});
+			checkedConnections(SSE_CONNECTIONS, SseConnection.class, properties, environment);
 			return new SpringAiMcpSseClientAuthorization(clients);
 		}
 
@@ -188,6 +167,26 @@ public final class McpOAuthClientAutoConfiguration {
 			return new SpringAiMcpSyncClientAuthorization(clients);
 		}
 
+		/**
+		 * The names of Spring AI's connections under a prefix, after checking that each one with a registration of
+		 * the same name sends its requests under that registration's {@code server-url}.
+		 */
+		private static <C extends SpringAiConnection> Set<String> checkedConnections(String prefix, Class<C> type,
+				McpOAuthClientProperties properties, Environment environment) {
+			Map<String, C> connections = bind(prefix, type, environment);
+			properties.getRegistrations().forEach((name, registration) -> {
+				C connection = connections.get(name);
+				if (connection != null && connection.url() != null) {
+					checkConnection(prefix, name, connection.url(), connection.path(), registration.getServerUrl());
+				}
+			});
+			return connections.keySet();
+		}
+
+		private static <C> Map<String, C> bind(String prefix, Class<C> type, Environment environment) {
+			return Binder.get(environment).bind(prefix, Bindable.mapOf(String.class, type)).orElse(Map.of());
+		}
+
 		/** The connection's MCP endpoint, resolved as the SDK resolves it, must be under the server-url. */
 		private static void checkConnection(String prefix, String name, String url, String endpoint, URI serverUrl) {
 			URI target;
@@ -207,12 +206,33 @@ public final class McpOAuthClientAutoConfiguration {
 			}
 		}
 
+		/** A Spring AI connection: its base URL and the path its transport opens there. */
+		interface SpringAiConnection {
+
+			String url();
+
+			String path();
+
+		}
+
 		/** A Spring AI streamable HTTP connection, bound as Spring AI binds it (its endpoint defaults to /mcp). */
-		record Connection(String url, String endpoint) {
+		record Connection(String url, String endpoint) implements SpringAiConnection {
+
+			@Override
+			public String path() {
+				return (this.endpoint != null) ? this.endpoint : "/mcp";
+			}
+
 		}
 
 		/** A Spring AI SSE connection, bound as Spring AI binds it (its SSE endpoint defaults to /sse). */
-		record SseConnection(String url, String sseEndpoint) {
+		record SseConnection(String url, String sseEndpoint) implements SpringAiConnection {
+
+			@Override
+			public String path() {
+				return (this.sseEndpoint != null) ? this.sseEndpoint : "/sse";
+			}
+
 		}
 
 	}

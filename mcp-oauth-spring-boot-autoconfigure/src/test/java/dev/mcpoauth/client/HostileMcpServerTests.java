@@ -6,7 +6,6 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -284,26 +283,13 @@ class HostileMcpServerTests {
 		new McpSdkTransportAuthorization(authorization, 2).applyTo(transport);
 		try (McpSyncClient client = McpClient.sync(transport.build()).requestTimeout(Duration.ofSeconds(5)).build()) {
 			assertThatException().isThrownBy(client::initialize).satisfies((ex) -> {
-				McpOAuthClientException refusal = causes(ex).stream()
-					.filter(McpOAuthClientException.class::isInstance)
-					.map(McpOAuthClientException.class::cast)
-					.findFirst()
-					.orElseThrow(() -> new AssertionError("no McpOAuthClientException in " + causes(ex)));
+				McpOAuthClientException refusal = ExceptionChain.find(ex, McpOAuthClientException.class);
 				assertThat(refusal.getError()).isEqualTo("invalid_token");
 				assertThat(refusal.getErrorDescription()).isEqualTo("the token was revoked");
 				assertThat(refusal.getHttpStatus()).isEqualTo(401);
 				assertThat(refusal.getMessage()).doesNotContain(SECRET);
 			});
 		}
-	}
-
-	private static List<Throwable> causes(Throwable ex) {
-		List<Throwable> causes = new ArrayList<>();
-		for (Throwable cause = ex; cause != null && !causes.contains(cause); cause = cause.getCause()) {
-			causes.add(cause);
-			causes.addAll(List.of(cause.getSuppressed()));
-		}
-		return causes;
 	}
 
 	@Test

@@ -2,8 +2,6 @@ package dev.mcpoauth.client;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -57,11 +55,7 @@ class RefusalMessageTests {
 		try (McpSyncClient client = McpClient.sync(transport.build()).requestTimeout(Duration.ofSeconds(5)).build()) {
 			Throwable[] caught = new Throwable[1];
 			assertThatException().isThrownBy(client::initialize).satisfies((ex) -> caught[0] = ex);
-			return causes(caught[0]).stream()
-				.filter(McpOAuthClientException.class::isInstance)
-				.map(McpOAuthClientException.class::cast)
-				.findFirst()
-				.orElseThrow(() -> new AssertionError("no McpOAuthClientException in " + causes(caught[0])));
+			return ExceptionChain.find(caught[0], McpOAuthClientException.class);
 		}
 	}
 
@@ -82,13 +76,12 @@ class RefusalMessageTests {
 			.as("no control character in the description").isTrue();
 	}
 
-	private static List<Throwable> causes(Throwable ex) {
-		List<Throwable> causes = new ArrayList<>();
-		for (Throwable cause = ex; cause != null && !causes.contains(cause); cause = cause.getCause()) {
-			causes.add(cause);
-			causes.addAll(List.of(cause.getSuppressed()));
-		}
-		return causes;
+	@Test
+	void aChallengeWithoutErrorIsReportedWithTheStatusMeaning() {
+		McpOAuthClientException ex = refusal("Bearer realm=\"mcp\"");
+		assertThat(ex.getError()).isEqualTo("insufficient_scope");
+		assertThat(ex.getErrorDescription()).isEqualTo("The MCP server refused the access token");
+		assertThat(ex.getHttpStatus()).isEqualTo(403);
 	}
 
 }

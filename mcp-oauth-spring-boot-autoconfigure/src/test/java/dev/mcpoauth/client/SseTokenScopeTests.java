@@ -5,14 +5,24 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.mcpoauth.Jwts;
+import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
+import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
+import dev.mcpoauth.client.discovery.McpServerDiscovery;
+import dev.mcpoauth.client.token.McpTokenClient;
+import dev.mcpoauth.discovery.BoundedResourceRetriever;
+import dev.mcpoauth.discovery.HttpsPolicy;
 import dev.mcpoauth.client.transport.McpSdkTransportAuthorization;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.spec.McpClientTransport;
@@ -23,8 +33,11 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The SSE transport of the MCP Java SDK with {@link McpSdkTransportAuthorization#forSse}, a raw SSE MCP server and
@@ -66,6 +79,59 @@ class SseTokenScopeTests {
 			.allMatch((authorization) -> authorization != null && authorization.startsWith("Bearer "));
 	}
 
+	@Test
+	void anAuthorizationForTheStreamableTransportIsRefusedOnTheSseTransport() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(McpOAuthClientAutoConfiguration.class))
+			.withPropertyValues(S + "server-url=" + this.mcp.url() + "/tenant-a/sse", S + "client-id=c",
+					S + "client-secret=top-secret")
+			.run((context) -> assertThatIllegalStateException()
+				.isThrownBy(() -> new McpSdkTransportAuthorization(
+						context.getBean(McpOAuthClients.class).authorization("s"), 2)
+					.applyTo(HttpClientSseClientTransport.builder(this.mcp.url())))
+				.withMessageContaining("forSse"));
+	}
+
+	/**
+	 * Below the SDK the HTTP client's thread does not know whose request was refused (with an inheritable security
+	 * context it may see another user): a per-user (cross-app access) registration never replays there.
+	 */
+	@Test
+	void aRefusedStreamOfAPerUserRegistrationIsNotReplayedForWhoeverTheHttpThreadSees() {
+		Registration registration = new Registration();
+		registration.setServerUrl(URI.create(this.mcp.url() + "/tenant-a/sse"));
+		registration.setFlow(Flow.CROSS_APP_ACCESS);
+		registration.setClientId("c");
+		registration.setClientSecret("s");
+		registration.setTokenUri(URI.create(this.as.issuer() + "/token"));
+		AtomicInteger tokenRequests = new AtomicInteger();
+		McpTokenClient tokens = (scopes, subjectToken) -> OAuth2AccessTokenResponse
+			.withToken("at-" + tokenRequests.incrementAndGet() + "-" + subjectToken)
+			.tokenType(OAuth2AccessToken.TokenType.BEARER)
+			.expiresIn(300)
+			.build();
+		McpAuthorization authorization = new McpAuthorization("xaa", registration,
+				new McpServerDiscovery(new BoundedResourceRetriever(Duration.ofSeconds(1), Duration.ofSeconds(1), 1024),
+						new HttpsPolicy(true)),
+				(target) -> tokens, () -> Jwts.sign(Jwts.rsa(), "https://idp.example", "c"), Duration.ofSeconds(30),
+				Clock.systemUTC());
+		this.mcp.refuseStreams = true;
+		HttpClientSseClientTransport.Builder builder = HttpClientSseClientTransport.builder(this.mcp.url())
+			.sseEndpoint("/tenant-a/sse");
+		McpSdkTransportAuthorization.forSse(authorization, 2).applyTo(builder);
+		McpClientTransport transport = builder.build();
+		try {
+			transport.connect((message) -> message.then(Mono.empty())).block(Duration.ofSeconds(5));
+		}
+		catch (RuntimeException ex) {
+			// refused, as expected
+		}
+		finally {
+			transport.closeGracefully().block(Duration.ofSeconds(5));
+		}
+		assertThat(this.mcp.authorizationsTo("/tenant-a/sse")).as("the stream, refused, is not replayed").hasSize(1);
+		assertThat(tokenRequests).as("no token requested on the HTTP client's thread").hasValue(1);
+	}
+
 	private void connectAndSend(String sseEndpoint) {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(McpOAuthClientAutoConfiguration.class))
 			.withPropertyValues(S + "server-url=" + this.mcp.url() + "/tenant-a/sse", S + "client-id=c",
@@ -103,6 +169,9 @@ class SseTokenScopeTests {
 
 		private final List<String[]> requests = new CopyOnWriteArrayList<>();
 
+		/** Whether the SSE stream is refused with 401 instead of opened. */
+		volatile boolean refuseStreams;
+
 		SseServer() {
 			try {
 				this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -125,6 +194,11 @@ class SseTokenScopeTests {
 					try (OutputStream out = exchange.getResponseBody()) {
 						out.write(body);
 					}
+				}
+				else if (this.refuseStreams && path.endsWith("/sse")) {
+					exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+					exchange.sendResponseHeaders(401, -1);
+					exchange.close();
 				}
 				else if ("GET".equals(exchange.getRequestMethod()) && path.endsWith("/sse")) {
 					exchange.getResponseHeaders().add("Content-Type", "text/event-stream");

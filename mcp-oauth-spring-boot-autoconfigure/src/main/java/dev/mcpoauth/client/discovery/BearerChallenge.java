@@ -22,6 +22,9 @@ public record BearerChallenge(Map<String, String> parameters) {
 	/** RFC 6749 scope-token: printable ASCII except space, '"' and '\\'; anything else a server names is dropped. */
 	private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}");
 
+	/** Control and format characters (C0, C1, bidirectional overrides): never passed on to a message or a log. */
+	private static final Pattern UNPRINTABLE = Pattern.compile("\\p{C}");
+
 	/** A response without a Bearer challenge. */
 	public static final BearerChallenge NONE = new BearerChallenge(Map.of());
 
@@ -64,7 +67,7 @@ public record BearerChallenge(Map<String, String> parameters) {
 		if (value == null) {
 			return null;
 		}
-		String printable = value.replaceAll("\\p{C}", " ");
+		String printable = UNPRINTABLE.matcher(value).replaceAll(" ");
 		return (printable.length() > max) ? printable.substring(0, max) + "..." : printable;
 	}
 

@@ -46,8 +46,9 @@ import org.springframework.util.ClassUtils;
  * without asking the request customizer again, so a replay cannot carry a new token. There the replay is made one
  * level down, by the transport's HTTP client ({@link ReplayingHttpClient}, which replaces the client builder the
  * transport was given), and the first request already carries a token (the authorization server is found from the
- * MCP server's well-known metadata rather than from its 401). The user's ID token for cross-app access is not
- * carried to that client, which runs on the SDK's threads: on SDK 2.0 a cross-app step-up fails (closed).
+ * MCP server's well-known metadata rather than from its 401). That client runs on the SDK's threads and does not
+ * know whose request it is, so for cross-app access it makes no replay: on SDK 2.0 and on the SSE transport a
+ * cross-app step-up or renewal fails (closed).
  */
 public final class McpSdkTransportAuthorization
 		implements McpSyncHttpClientRequestCustomizer, McpHttpClientTransportAuthorizationErrorHandler {
@@ -214,9 +215,13 @@ public final class McpSdkTransportAuthorization
 		return new McpOAuthClientException(this.authorization.name(), error, description, status);
 	}
 
-	/** SDK 2.0: the token to replay a refused request with, or {@code null}; never throws into the HTTP client. */
+	/**
+	 * Below the SDK (SDK 2.0, and the SSE transport): the token to replay a refused request with, or {@code null};
+	 * never throws into the HTTP client. A per-user registration never replays there: the HTTP client's thread does
+	 * not know whose request it is (it may even see another user, with an inheritable security context).
+	 */
 	private String replayToken(HttpRequest request, HttpResponse.ResponseInfo response) {
-		if (!covers(request.method(), request.uri())) {
+		if (this.authorization.isPerUser() || !covers(request.method(), request.uri())) {
 			return null;
 		}
 		try {

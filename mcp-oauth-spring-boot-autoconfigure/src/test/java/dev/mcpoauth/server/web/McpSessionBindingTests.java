@@ -47,11 +47,7 @@ class McpSessionBindingTests {
 	void aSessionServesOnlyTheSubjectThatCreatedIt() throws Exception {
 		RSAKey key = Jwts.rsa();
 		try (StubHttpServer idp = new StubHttpServer().serve("/jwks", Jwts.jwks(key.toPublicJWK()));
-				ConfigurableApplicationContext app = new SpringApplicationBuilder(
-						ToolScopePathVariantTests.SdkServerApplication.class)
-					.run("--server.port=0", "--spring.main.banner-mode=off", "--test.mapping=/mcp",
-							"--mcp.oauth.server.issuer-uri=" + idp.url(),
-							"--mcp.oauth.server.jwk-set-uri=" + idp.url() + "/jwks")) {
+				ConfigurableApplicationContext app = sdkStreamableServer(idp)) {
 			String mcp = "http://localhost:" + ((WebServerApplicationContext) app).getWebServer().getPort() + "/mcp";
 			AtomicInteger runs = app.getBean(AtomicInteger.class);
 			String alice = Jwts.sign(key, idp.url(), mcp, (claims) -> claims.subject("alice"));
@@ -178,6 +174,13 @@ class McpSessionBindingTests {
 	}
 
 
+	/** The MCP Java SDK's streamable servlet transport under {@code /mcp}, protected by the starter. */
+	private static ConfigurableApplicationContext sdkStreamableServer(StubHttpServer idp) {
+		return new SpringApplicationBuilder(ToolScopePathVariantTests.SdkServerApplication.class).run(
+				"--server.port=0", "--spring.main.banner-mode=off", "--test.mapping=/mcp",
+				"--mcp.oauth.server.issuer-uri=" + idp.url(), "--mcp.oauth.server.jwk-set-uri=" + idp.url() + "/jwks");
+	}
+
 	/**
 	 * Two clients whose tokens carry no {@code sub} (told apart only by {@code client_id}) must not share sessions:
 	 * such a token stands for itself. (The second review's {@code AttackSessionWithoutSubjectTests}.)
@@ -186,11 +189,7 @@ class McpSessionBindingTests {
 	void aSessionOfATokenWithoutSubjectServesNoOtherToken() {
 		RSAKey key = Jwts.rsa();
 		try (StubHttpServer idp = new StubHttpServer().serve("/jwks", Jwts.jwks(key.toPublicJWK()));
-				ConfigurableApplicationContext app = new SpringApplicationBuilder(
-						ToolScopePathVariantTests.SdkServerApplication.class)
-					.run("--server.port=0", "--spring.main.banner-mode=off", "--test.mapping=/mcp",
-							"--mcp.oauth.server.issuer-uri=" + idp.url(),
-							"--mcp.oauth.server.jwk-set-uri=" + idp.url() + "/jwks")) {
+				ConfigurableApplicationContext app = sdkStreamableServer(idp)) {
 			String mcp = "http://localhost:" + ((WebServerApplicationContext) app).getWebServer().getPort() + "/mcp";
 			AtomicInteger runs = app.getBean(AtomicInteger.class);
 			String alice = Jwts.sign(key, idp.url(), mcp,
