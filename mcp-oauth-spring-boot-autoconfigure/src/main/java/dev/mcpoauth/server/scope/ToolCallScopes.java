@@ -11,14 +11,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.mcpoauth.server.scope.LenientMessage.UnreadableMessageException;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.util.MimeTypeUtils;
+
+import static dev.mcpoauth.server.scope.LenientMessage.member;
+import static dev.mcpoauth.server.scope.LenientMessage.params;
+import static dev.mcpoauth.server.scope.LenientMessage.scalar;
 
 /**
  * Decides whether a request may reach the MCP server, given the scopes of the caller's token: every request needs
@@ -33,7 +41,9 @@ import org.springframework.util.MimeTypeUtils;
  * and free of duplicate keys, which another parser could resolve differently. The {@code method}, {@code params} and tool {@code name} members are read as
  * the most lenient JSON binding could read them (keys in any case, numbers as text), and a message that such a
  * binding could read two ways (two keys differing only in case, an array where a string belongs) is refused. An
- * empty body carries no call and is let through; the transport refuses it.
+ * empty body carries no call and is let through; the transport refuses it. The {@linkplain RequestMetadataHeaders
+ * request metadata headers} of MCP 2026-07-28 are checked against the body before any scope is decided, so that
+ * whoever reads a header sees what the MCP server will act on.
  *
  * <p>Tool names are matched as Spring Boot may have bound them: its relaxed binding lowers the case of a map key
  * given as an environment variable, turns {@code _} into {@code .}, and drops from an unbracketed key every character
@@ -95,12 +105,15 @@ public final class ToolCallScopes {
 
 	/**
 	 * Whether a request that may carry a JSON-RPC message needs its body inspected: every method but the read-only
-	 * ones, whatever path spelling the security chain admitted it under.
+	 * ones, whatever path spelling the security chain admitted it under, when tools have scopes of their own or the
+	 * request mirrors its body in {@linkplain RequestMetadataHeaders request metadata headers}.
 	 * @param method the HTTP method
+	 * @param headers the request metadata headers of the request
 	 * @return whether to read the body and call {@link #decide}
 	 */
-	public boolean inspects(String method) {
-		return !isEmpty() && !"GET".equals(method) && !"HEAD".equals(method) && !"OPTIONS".equals(method);
+	public boolean inspects(String method, RequestMetadataHeaders headers) {
+		return (!isEmpty() || headers.needBody()) && !"GET".equals(method) && !"HEAD".equals(method)
+				&& !"OPTIONS".equals(method);
 	}
 
 	/**
@@ -109,10 +122,12 @@ public final class ToolCallScopes {
 	 * @param contentType the request's {@code Content-Type}, or {@code null}
 	 * @param characterEncoding the encoding the web stack will decode the body with, when it has its own setting
 	 * (a servlet request's character encoding), or {@code null}
+	 * @param headers the request metadata headers of the request, checked against the body
 	 * @param granted the scopes of the caller's token
 	 * @return the decision
 	 */
-	public Decision decide(byte[] body, String contentType, String characterEncoding, Set<String> granted) {
+	public Decision decide(byte[] body, String contentType, String characterEncoding, RequestMetadataHeaders headers,
+			Set<String> granted) {
 		if (body == null) {
 			return unlessScopeIsLacking(Decision.TOO_LARGE, granted);
 		}
@@ -120,7 +135,8 @@ public final class ToolCallScopes {
 			return unlessScopeIsLacking(Decision.UNSUPPORTED_CHARSET, granted);
 		}
 		if (body.length == 0) {
-			return decideWithoutBody(granted);
+			return headers.needBody() ? unlessScopeIsLacking(Decision.headerMismatch(null,
+					"request metadata headers on an empty body"), granted) : decideWithoutBody(granted);
 		}
 		JsonNode message;
 		try {
@@ -131,6 +147,10 @@ public final class ToolCallScopes {
 		}
 		List<String> needed;
 		try {
+			String disagreement = headers.disagreement(message);
+			if (disagreement != null) {
+				return unlessScopeIsLacking(Decision.headerMismatch(message, disagreement), granted);
+			}
 			needed = neededScopes(message);
 		}
 		catch (UnreadableMessageException ex) {
@@ -163,10 +183,7 @@ public final class ToolCallScopes {
 			if (!call.isObject() || !"tools/call".equals(scalar(member(call, "method")))) {
 				continue;
 			}
-			JsonNode params = member(call, "params");
-			if (params != null && !params.isObject()) {
-				throw new UnreadableMessageException();
-			}
+			JsonNode params = params(call);
 			String tool = (params != null) ? scalar(member(params, "name")) : null;
 			Set<String> scopes = (tool != null) ? this.toolScopes.get(fold(tool)) : null;
 			if (scopes != null) {
@@ -174,47 +191,6 @@ public final class ToolCallScopes {
 			}
 		}
 		return new ArrayList<>(needed);
-	}
-
-	/**
-	 * The member of an object as the most lenient reader could bind it: keys are compared ignoring case (Jackson's
-	 * {@code ACCEPT_CASE_INSENSITIVE_PROPERTIES}, which an application may turn on for the mapper the MCP server
-	 * uses), and two keys that differ only in case make the message unreadable.
-	 */
-	private static JsonNode member(JsonNode object, String name) {
-		JsonNode found = null;
-		for (Map.Entry<String, JsonNode> property : object.properties()) {
-			if (property.getKey().equalsIgnoreCase(name)) {
-				if (found != null) {
-					throw new UnreadableMessageException();
-				}
-				found = property.getValue();
-			}
-		}
-		return found;
-	}
-
-	/**
-	 * The text a reader binding a string would see: a string, or a number or boolean coerced to text; an array or
-	 * object (which {@code UNWRAP_SINGLE_VALUE_ARRAYS} could unwrap) makes the message unreadable.
-	 */
-	private static String scalar(JsonNode value) {
-		if (value == null || value.isNull()) {
-			return null;
-		}
-		if (value.isContainer()) {
-			throw new UnreadableMessageException();
-		}
-		return value.asString();
-	}
-
-	/** A message that readers could understand differently. */
-	private static final class UnreadableMessageException extends RuntimeException {
-
-		UnreadableMessageException() {
-			super(null, null, false, false);
-		}
-
 	}
 
 	/** The charset parameter of a media type; an unreadable one counts as a charset that is not UTF-8. */
@@ -246,19 +222,39 @@ public final class ToolCallScopes {
 	 * What to do with a request.
 	 * @param outcome the kind of answer
 	 * @param missingScopes for {@link Outcome#INSUFFICIENT_SCOPE}, every scope the request needs
+	 * @param errorBody for {@link Outcome#HEADER_MISMATCH}, the JSON-RPC error response to send, else {@code null}
 	 */
-	public record Decision(Outcome outcome, List<String> missingScopes) {
+	public record Decision(Outcome outcome, List<String> missingScopes, String errorBody) {
 
-		static final Decision ALLOWED = new Decision(Outcome.ALLOWED, List.of());
+		static final Decision ALLOWED = new Decision(Outcome.ALLOWED, List.of(), null);
 
-		static final Decision TOO_LARGE = new Decision(Outcome.TOO_LARGE, List.of());
+		static final Decision TOO_LARGE = new Decision(Outcome.TOO_LARGE, List.of(), null);
 
-		static final Decision UNSUPPORTED_CHARSET = new Decision(Outcome.UNSUPPORTED_CHARSET, List.of());
+		static final Decision UNSUPPORTED_CHARSET = new Decision(Outcome.UNSUPPORTED_CHARSET, List.of(), null);
 
-		static final Decision MALFORMED = new Decision(Outcome.MALFORMED, List.of());
+		static final Decision MALFORMED = new Decision(Outcome.MALFORMED, List.of(), null);
 
 		static Decision insufficientScope(List<String> missingScopes) {
-			return new Decision(Outcome.INSUFFICIENT_SCOPE, List.copyOf(missingScopes));
+			return new Decision(Outcome.INSUFFICIENT_SCOPE, List.copyOf(missingScopes), null);
+		}
+
+		/**
+		 * A {@code HeaderMismatch} error response, answering the message's {@code id} when it has a usable one.
+		 */
+		static Decision headerMismatch(JsonNode message, String disagreement) {
+			ObjectNode response = JsonNodeFactory.instance.objectNode();
+			response.put("jsonrpc", "2.0");
+			JsonNode id = (message != null && message.isObject()) ? message.get("id") : null;
+			if (id != null && (id.isString() || id.isIntegralNumber())) {
+				response.set("id", id);
+			}
+			else {
+				response.putNull("id");
+			}
+			ObjectNode error = response.putObject("error");
+			error.put("code", RequestMetadataHeaders.HEADER_MISMATCH);
+			error.put("message", "Header mismatch: " + disagreement);
+			return new Decision(Outcome.HEADER_MISMATCH, List.of(), response.toString());
 		}
 
 	}
@@ -279,7 +275,13 @@ public final class ToolCallScopes {
 		UNSUPPORTED_CHARSET,
 
 		/** 400: not a single JSON value, or duplicate keys. */
-		MALFORMED
+		MALFORMED,
+
+		/**
+		 * 400 with the JSON-RPC error {@link Decision#errorBody()} ({@code HeaderMismatch}): the request metadata
+		 * headers disagree with the body.
+		 */
+		HEADER_MISMATCH
 
 	}
 

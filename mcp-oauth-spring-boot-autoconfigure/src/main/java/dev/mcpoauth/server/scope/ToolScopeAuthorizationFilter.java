@@ -2,7 +2,11 @@ package dev.mcpoauth.server.scope;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 import jakarta.servlet.FilterChain;
@@ -27,8 +31,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * chain admitted and that may carry a message, whatever its path: the chain's matcher is the one reading of the
  * path, so no spelling the MCP transport routes ({@code /m%63p}, a sub-path such as SSE's {@code /mcp/message}, a
  * servlet mapping that routes on a suffix) escapes the check. A refused request is answered with
- * {@link InsufficientScopeException} (403 {@code insufficient_scope}); the body, read once into memory, is handed
- * on intact for the MCP server to read. Requests the chain lets through anonymously (the metadata) pass untouched.
+ * {@link InsufficientScopeException} (403 {@code insufficient_scope}), and one whose
+ * {@linkplain RequestMetadataHeaders request metadata headers} ({@code Mcp-Method}, {@code Mcp-Name}) disagree with
+ * its body with 400 and a JSON-RPC {@code HeaderMismatch} error; the body, read once into memory, is handed on
+ * intact for the MCP server to read. Requests the chain lets through anonymously (the metadata) pass untouched.
  */
 public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 
@@ -52,13 +58,17 @@ public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 			filterChain.doFilter(request, response);
 			return;
 		}
-		if (!this.toolCallScopes.inspects(request.getMethod())) {
+		RequestMetadataHeaders headers = new RequestMetadataHeaders(
+				values(request, RequestMetadataHeaders.PROTOCOL_VERSION_HEADER),
+				values(request, RequestMetadataHeaders.METHOD_HEADER),
+				values(request, RequestMetadataHeaders.NAME_HEADER));
+		if (!this.toolCallScopes.inspects(request.getMethod(), headers)) {
 			act(this.toolCallScopes.decideWithoutBody(grantedScopes(authentication)), request, response, filterChain);
 			return;
 		}
 		byte[] body = readBody(request);
 		ToolCallScopes.Decision decision = this.toolCallScopes.decide(body, request.getContentType(),
-				request.getCharacterEncoding(), grantedScopes(authentication));
+				request.getCharacterEncoding(), headers, grantedScopes(authentication));
 		act(decision, (body != null) ? new CachedBodyRequest(request, body) : request, response, filterChain);
 	}
 
@@ -70,7 +80,17 @@ public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 			case TOO_LARGE -> response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
 			case UNSUPPORTED_CHARSET -> response.setStatus(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
 			case MALFORMED -> response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+			case HEADER_MISMATCH -> {
+				response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+				response.setContentType("application/json");
+				response.getOutputStream().write(decision.errorBody().getBytes(StandardCharsets.UTF_8));
+			}
 		}
+	}
+
+	private static List<String> values(HttpServletRequest request, String header) {
+		Enumeration<String> values = request.getHeaders(header);
+		return (values != null) ? Collections.list(values) : List.of();
 	}
 
 	private static Set<String> grantedScopes(Authentication authentication) {

@@ -232,6 +232,32 @@ class ResourceServerWebTests {
 	}
 
 	@Test
+	void requestMetadataHeadersThatDisagreeWithTheBodyNeverReachTheEndpoint() throws Exception {
+		try (WebTestApplication.Running app = WebTestApplication.start(jwks())) {
+			String url = app.url() + "/mcp";
+			String token = Jwts.sign(this.key, this.idp.url(), url);
+			String call = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"admin\"}}";
+			HttpResponse<String> mismatch = send(HttpRequest.newBuilder(URI.create(url))
+				.header("Content-Type", "application/json")
+				.header("Authorization", "Bearer " + token)
+				.header("Mcp-Method", "tools/call")
+				.header("Mcp-Name", "harmless")
+				.POST(HttpRequest.BodyPublishers.ofString(call)));
+			assertThat(mismatch.statusCode()).as("even without tool scopes").isEqualTo(400);
+			assertThat(mismatch.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+			assertThat(mismatch.body()).startsWith("{\"jsonrpc\":\"2.0\",\"id\":5,\"error\":{\"code\":-32020,")
+				.doesNotContain("ok:");
+			HttpResponse<String> agreeing = send(HttpRequest.newBuilder(URI.create(url))
+				.header("Content-Type", "application/json")
+				.header("Authorization", "Bearer " + token)
+				.header("mcp-method", "tools/call")
+				.header("MCP-NAME", "admin")
+				.POST(HttpRequest.BodyPublishers.ofString(call)));
+			assertThat(agreeing.body()).as("header names in any case, body handed on intact").isEqualTo("ok:" + call);
+		}
+	}
+
+	@Test
 	void metadataDerivedFromTheRequestIsNeverStoredByCaches() throws Exception {
 		try (WebTestApplication.Running app = WebTestApplication.start(jwks())) {
 			HttpResponse<String> metadata = send(
