@@ -105,8 +105,8 @@ public class TokenValidationBenchmark {
 		jwt.sign(signer);
 		this.token = jwt.serialize();
 		ImmutableJWKSet<SecurityContext> keys = new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK()));
-		this.starter = AccessTokenDecoders.create(properties(false), keys);
-		this.starterCached = AccessTokenDecoders.create(properties(true), keys);
+		this.starter = AccessTokenDecoders.create(properties(false), (issuer) -> keys);
+		this.starterCached = AccessTokenDecoders.create(properties(true), (issuer) -> keys);
 	}
 
 	private static McpOAuthServerProperties properties(boolean cache) {

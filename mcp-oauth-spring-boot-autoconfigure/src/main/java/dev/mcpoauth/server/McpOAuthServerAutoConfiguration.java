@@ -1,7 +1,9 @@
 package dev.mcpoauth.server;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import org.apache.commons.logging.Log;
@@ -146,9 +148,8 @@ public final class McpOAuthServerAutoConfiguration {
 	@ConditionalOnMissingBean(name = JWT_DECODER_BEAN)
 	JwtDecoder mcpOAuthJwtDecoder(ObjectProvider<InProcessAuthorizationServer> inProcessAuthorizationServer) {
 		InProcessAuthorizationServer local = inProcessAuthorizationServer.getIfUnique();
-		JWKSource<SecurityContext> localKeys = (local != null) ? local.keysFor(this.properties.getIssuerUri())
-				: null;
-		return AccessTokenDecoders.create(this.properties, localKeys);
+		return (local != null) ? AccessTokenDecoders.create(this.properties, local::keysFor)
+				: AccessTokenDecoders.create(this.properties);
 	}
 
 	@Bean(name = ENTRY_POINT_BEAN, defaultCandidate = false)
@@ -175,7 +176,7 @@ public final class McpOAuthServerAutoConfiguration {
 		String[] metadataPaths = ProtectedResourceMetadataFilter.paths(resource).toArray(String[]::new);
 		McpBearerAuthenticationManagerResolver authenticationManagers = new McpBearerAuthenticationManagerResolver(
 				decoder, ScopeAuthoritiesConverter.authenticationConverter(), resource,
-				this.properties.getAudiences());
+				this.properties.getAudiences(), issuerAudiences());
 		ConfiguredMetadataCustomizer configuredMetadata = new ConfiguredMetadataCustomizer(this.properties);
 		ProtectedResourceMetadataFilter metadataFilter = new ProtectedResourceMetadataFilter(resource,
 				(builder) -> {
@@ -213,6 +214,17 @@ public final class McpOAuthServerAutoConfiguration {
 					this.properties.getToolScopes())), AuthorizationFilter.class)
 			.addFilterAfter(new McpSessionBindingFilter(new McpSessionBindings()), ToolScopeAuthorizationFilter.class);
 		return http.build();
+	}
+
+	/** The audiences of each trusted issuer that has its own. */
+	private Map<String, List<String>> issuerAudiences() {
+		Map<String, List<String>> audiences = new LinkedHashMap<>();
+		this.properties.getIssuers().values().forEach((issuer) -> {
+			if (!issuer.getAudiences().isEmpty()) {
+				audiences.put(issuer.getIssuerUri().toString(), issuer.getAudiences());
+			}
+		});
+		return audiences;
 	}
 
 	private static UrlBasedCorsConfigurationSource metadataCors() {

@@ -55,6 +55,15 @@ public class McpOAuthServerProperties {
 	private URI jwkSetUri;
 
 	/**
+	 * Trusted issuers of a server that accepts tokens from several authorization servers (tenants of one identity
+	 * provider, or two providers during a migration), each under a name of your choice. A token is checked only
+	 * against the keys of the issuer its 'iss' names, and only when that issuer is listed; a token naming another
+	 * issuer is refused without any network request. Replaces issuer-uri, jwk-set-uri, public-key-location and
+	 * hmac-secret. The metadata lists every issuer unless authorization-servers is set.
+	 */
+	private Map<String, Issuer> issuers = new LinkedHashMap<>();
+
+	/**
 	 * Location of a PEM file holding the verification key (an RSA or EC 'PUBLIC KEY', or a 'CERTIFICATE'), used
 	 * instead of a JWK Set.
 	 */
@@ -97,7 +106,8 @@ public class McpOAuthServerProperties {
 	private List<String> scopesSupported = new ArrayList<>();
 
 	/**
-	 * Authorization servers advertised in the metadata ('authorization_servers'). Defaults to the issuer-uri.
+	 * Authorization servers advertised in the metadata ('authorization_servers'). Defaults to the issuer-uri, or to
+	 * every issuer of 'issuers'.
 	 */
 	private List<URI> authorizationServers = new ArrayList<>();
 
@@ -166,6 +176,14 @@ public class McpOAuthServerProperties {
 
 	public void setIssuerUri(URI issuerUri) {
 		this.issuerUri = issuerUri;
+	}
+
+	public Map<String, Issuer> getIssuers() {
+		return this.issuers;
+	}
+
+	public void setIssuers(Map<String, Issuer> issuers) {
+		this.issuers = issuers;
 	}
 
 	public URI getJwkSetUri() {
@@ -334,6 +352,54 @@ public class McpOAuthServerProperties {
 
 		public void setReadTimeout(Duration readTimeout) {
 			this.readTimeout = readTimeout;
+		}
+
+	}
+
+	/**
+	 * One trusted issuer of a server with several ({@code mcp.oauth.server.issuers.<name>.*}).
+	 */
+	public static class Issuer {
+
+		/**
+		 * Issuer identifier. Tokens of this issuer carry exactly this 'iss'. When jwk-set-uri is not set, its
+		 * 'jwks_uri' is discovered from it on first use, never at start-up.
+		 */
+		private URI issuerUri;
+
+		/**
+		 * JSON Web Key Set URI of this issuer, instead of discovering it.
+		 */
+		private URI jwkSetUri;
+
+		/**
+		 * Audiences accepted in this issuer's tokens, replacing mcp.oauth.server.audiences (and the resource
+		 * identifier) for them.
+		 */
+		private List<String> audiences = new ArrayList<>();
+
+		public URI getIssuerUri() {
+			return this.issuerUri;
+		}
+
+		public void setIssuerUri(URI issuerUri) {
+			this.issuerUri = issuerUri;
+		}
+
+		public URI getJwkSetUri() {
+			return this.jwkSetUri;
+		}
+
+		public void setJwkSetUri(URI jwkSetUri) {
+			this.jwkSetUri = jwkSetUri;
+		}
+
+		public List<String> getAudiences() {
+			return this.audiences;
+		}
+
+		public void setAudiences(List<String> audiences) {
+			this.audiences = audiences;
 		}
 
 	}

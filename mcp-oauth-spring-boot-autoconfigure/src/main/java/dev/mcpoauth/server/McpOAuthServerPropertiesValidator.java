@@ -3,8 +3,11 @@ package dev.mcpoauth.server;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -45,9 +48,15 @@ final class McpOAuthServerPropertiesValidator {
 		validateAbsolute("jwk-set-uri", properties.getJwkSetUri(), https);
 		validateAbsolute("resource-documentation", properties.getResourceDocumentation(), null);
 		properties.getAuthorizationServers().forEach((uri) -> validateAbsolute("authorization-servers", uri, null));
-		validateKeySource(properties);
+		if (properties.getIssuers().isEmpty()) {
+			validateKeySource(properties);
+		}
+		else {
+			validateIssuers(properties, https);
+		}
 		validateAlgorithms(properties);
-		if (properties.getAuthorizationServers().isEmpty() && properties.getIssuerUri() == null) {
+		if (properties.getAuthorizationServers().isEmpty() && properties.getIssuerUri() == null
+				&& properties.getIssuers().isEmpty()) {
 			throw invalid("authorization-servers", "[]",
 					"The Protected Resource Metadata must name at least one authorization server: set "
 							+ PREFIX + "issuer-uri or " + PREFIX + "authorization-servers");
@@ -101,12 +110,51 @@ final class McpOAuthServerPropertiesValidator {
 		if (sources == 0 && properties.getIssuerUri() == null) {
 			throw invalid("issuer-uri", null, "No key source to verify access tokens: set " + PREFIX
 					+ "issuer-uri (keys are discovered from it), " + PREFIX + "jwk-set-uri, " + PREFIX
-					+ "public-key-location or " + PREFIX + "hmac-secret");
+					+ "public-key-location or " + PREFIX + "hmac-secret (or, for several issuers, " + PREFIX
+					+ "issuers.<name>.issuer-uri)");
 		}
 		if (properties.getPublicKeyLocation() != null && !properties.getPublicKeyLocation().exists()) {
 			throw invalid("public-key-location", properties.getPublicKeyLocation(),
 					"The file does not exist; point it at a PEM public key or certificate");
 		}
+	}
+
+	/**
+	 * Several trusted issuers: each with an issuer-uri of its own, and none of the single-issuer key sources beside
+	 * them (which issuer would they belong to?).
+	 */
+	private static void validateIssuers(McpOAuthServerProperties properties, HttpsPolicy https) {
+		Map<String, Object> single = new LinkedHashMap<>();
+		single.put("issuer-uri", properties.getIssuerUri());
+		single.put("jwk-set-uri", properties.getJwkSetUri());
+		single.put("public-key-location", properties.getPublicKeyLocation());
+		single.put("hmac-secret", properties.getHmacSecret());
+		for (Map.Entry<String, Object> entry : single.entrySet()) {
+			if (entry.getValue() != null) {
+				throw invalid(entry.getKey(), "hmac-secret".equals(entry.getKey()) ? "<hidden>" : entry.getValue(),
+						"With " + PREFIX + "issuers, keys come from each issuer: move it into "
+								+ PREFIX + "issuers.<name>." + entry.getKey() + " (issuer-uri or jwk-set-uri), "
+								+ "or remove " + PREFIX + "issuers");
+			}
+		}
+		Set<URI> seen = new HashSet<>();
+		properties.getIssuers().forEach((name, issuer) -> {
+			String property = "issuers." + name + ".";
+			if (issuer.getIssuerUri() == null) {
+				throw invalid(property + "issuer-uri", null, "Each trusted issuer needs its issuer identifier");
+			}
+			validateAbsolute(property + "issuer-uri", issuer.getIssuerUri(), https);
+			validateAbsolute(property + "jwk-set-uri", issuer.getJwkSetUri(), https);
+			if (!seen.add(issuer.getIssuerUri())) {
+				throw invalid(property + "issuer-uri", issuer.getIssuerUri(),
+						"Another entry of " + PREFIX + "issuers has the same issuer-uri: list each issuer once");
+			}
+			for (String audience : issuer.getAudiences()) {
+				if (audience == null || audience.isBlank()) {
+					throw invalid(property + "audiences", audience, "Use the audience values the issuer puts in 'aud'");
+				}
+			}
+		});
 	}
 
 	private static void validateAlgorithms(McpOAuthServerProperties properties) {

@@ -61,6 +61,13 @@ final class StartupReport implements SmartInitializingSingleton {
 	}
 
 	private String keySource() {
+		if (!this.properties.getIssuers().isEmpty()) {
+			return "the keys of the issuer each token names, one of " + this.properties.getIssuers()
+				.values()
+				.stream()
+				.map((issuer) -> issuer.getIssuerUri().toString())
+				.toList();
+		}
 		if (this.properties.getJwkSetUri() != null) {
 			return "the JWK Set at " + this.properties.getJwkSetUri();
 		}

@@ -186,6 +186,24 @@ class McpOAuthServerAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void verifiesTheInProcessAuthorizationServersTokensWithItsKeysAmongSeveralIssuers() {
+		RSAKey key = Jwts.rsa();
+		this.runner
+			.withPropertyValues("mcp.oauth.server.issuers.local.issuer-uri=http://localhost:1",
+					"mcp.oauth.server.issuers.other.issuer-uri=http://localhost:2")
+			.withBean(AuthorizationServerSettings.class,
+					() -> AuthorizationServerSettings.builder().issuer("http://localhost:1").build())
+			.withBean(JWKSource.class, () -> new ImmutableJWKSet<SecurityContext>(new JWKSet(key)))
+			.run((context) -> {
+				JwtDecoder decoder = context.getBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN,
+						JwtDecoder.class);
+				assertThat(decoder.decode(Jwts.sign(key, "http://localhost:1", "aud")).getSubject()).isEqualTo("user");
+				assertThatExceptionOfType(JwtException.class).as("the other issuer does not get the local keys")
+					.isThrownBy(() -> decoder.decode(Jwts.sign(key, "http://localhost:2", "aud")));
+			});
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', textBlock = """
 			no key source at all            | mcp.oauth.server.enabled=true                                                                     | mcp.oauth.server.issuer-uri          | No key source
@@ -210,6 +228,14 @@ class McpOAuthServerAutoConfigurationTests {
 			cool-down not under the TTL     | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.jwks.cache-ttl=10s,mcp.oauth.server.jwks.refresh-cooldown=10s | mcp.oauth.server.jwks.refresh-cooldown | shorter than
 			zero read timeout               | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.jwks.read-timeout=0s | mcp.oauth.server.jwks.read-timeout | positive duration
 			negative clock skew             | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.clock-skew=-1s                   | mcp.oauth.server.clock-skew          | zero or more
+			issuers beside issuer-uri       | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.issuers.a.issuer-uri=https://a.example | mcp.oauth.server.issuer-uri | move it into mcp.oauth.server.issuers.<name>.issuer-uri
+			issuers beside a public key     | mcp.oauth.server.public-key-location=classpath:nope.pem,mcp.oauth.server.issuers.a.issuer-uri=https://a.example | mcp.oauth.server.public-key-location | move it into
+			issuers beside an HMAC secret   | mcp.oauth.server.hmac-secret=0123456789abcdef0123456789abcdef,mcp.oauth.server.issuers.a.issuer-uri=https://a.example | mcp.oauth.server.hmac-secret | move it into
+			issuer without issuer-uri       | mcp.oauth.server.issuers.a.jwk-set-uri=https://a.example/keys          | mcp.oauth.server.issuers.a.issuer-uri | needs its issuer identifier
+			issuer listed twice             | mcp.oauth.server.issuers.a.issuer-uri=https://a.example,mcp.oauth.server.issuers.b.issuer-uri=https://a.example | mcp.oauth.server.issuers.b.issuer-uri | list each issuer once
+			plain http issuer of several    | mcp.oauth.server.issuers.a.issuer-uri=http://a.example                 | mcp.oauth.server.issuers.a.issuer-uri | allow-insecure-http
+			relative JWK Set of an issuer   | mcp.oauth.server.issuers.a.issuer-uri=https://a.example,mcp.oauth.server.issuers.a.jwk-set-uri=/keys | mcp.oauth.server.issuers.a.jwk-set-uri | absolute
+			blank audience of an issuer     | mcp.oauth.server.issuers.a.issuer-uri=https://a.example,mcp.oauth.server.issuers.a.audiences[0]= | mcp.oauth.server.issuers.a.audiences | 'aud'
 			""")
 	void badConfigurationFailsAtStartupNamingThePropertyAndTheFix(String name, String properties, String property,
 			String fix) {

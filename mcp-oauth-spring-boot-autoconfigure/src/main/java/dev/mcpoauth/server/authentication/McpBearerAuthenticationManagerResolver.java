@@ -2,6 +2,7 @@ package dev.mcpoauth.server.authentication;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
@@ -16,6 +17,7 @@ import org.springframework.security.authentication.AuthenticationManagerResolver
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
@@ -24,8 +26,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 
 /**
  * Authenticates bearer tokens sent to the MCP endpoint with Spring Security's {@link JwtAuthenticationProvider},
- * then checks the audience (RFC 8707) against the resource of the request, so the check holds whichever
- * {@link JwtDecoder} is in use. Failures become {@link InvalidBearerTokenException}s with a short description that
+ * then checks the audience (RFC 8707) against the resource of the request (or the configured audiences, or those of
+ * the token's issuer when it has its own), so the check holds whichever {@link JwtDecoder} is in use. Failures become {@link InvalidBearerTokenException}s with a short description that
  * never carries the token or internals; a key source that cannot be reached gives 401, not 500, and is logged.
  */
 public final class McpBearerAuthenticationManagerResolver implements AuthenticationManagerResolver<HttpServletRequest> {
@@ -38,19 +40,24 @@ public final class McpBearerAuthenticationManagerResolver implements Authenticat
 
 	private final List<String> configuredAudiences;
 
+	private final Map<String, List<String>> issuerAudiences;
+
 	/**
 	 * @param decoder the access-token decoder
 	 * @param authenticationConverter turns a validated token into an authentication
 	 * @param resource the protected resource
 	 * @param configuredAudiences accepted audiences; when empty, the resource identifier of the request
+	 * @param issuerAudiences accepted audiences of the tokens of particular issuers (by {@code iss}), replacing the
+	 * others for them
 	 */
 	public McpBearerAuthenticationManagerResolver(JwtDecoder decoder,
 			Converter<Jwt, ? extends AbstractAuthenticationToken> authenticationConverter, McpProtectedResource resource,
-			List<String> configuredAudiences) {
+			List<String> configuredAudiences, Map<String, List<String>> issuerAudiences) {
 		this.provider = new JwtAuthenticationProvider(decoder);
 		this.provider.setJwtAuthenticationConverter(authenticationConverter);
 		this.resource = resource;
 		this.configuredAudiences = List.copyOf(configuredAudiences);
+		this.issuerAudiences = Map.copyOf(issuerAudiences);
 	}
 
 	@Override
@@ -60,7 +67,7 @@ public final class McpBearerAuthenticationManagerResolver implements Authenticat
 		return (authentication) -> authenticate(authentication, audiences);
 	}
 
-	private Authentication authenticate(Authentication authentication, List<String> audiences) {
+	private Authentication authenticate(Authentication authentication, List<String> defaultAudiences) {
 		Authentication result;
 		try {
 			result = this.provider.authenticate(authentication);
@@ -78,6 +85,9 @@ public final class McpBearerAuthenticationManagerResolver implements Authenticat
 			throw new InvalidBearerTokenException("The access token could not be verified", ex);
 		}
 		Jwt jwt = ((JwtAuthenticationToken) result).getToken();
+		String issuer = jwt.getClaimAsString(JwtClaimNames.ISS);
+		List<String> audiences = (issuer != null) ? this.issuerAudiences.getOrDefault(issuer, defaultAudiences)
+				: defaultAudiences;
 		List<String> tokenAudiences = jwt.getAudience();
 		if (tokenAudiences == null || Collections.disjoint(tokenAudiences, audiences)) {
 			if (logger.isDebugEnabled()) {

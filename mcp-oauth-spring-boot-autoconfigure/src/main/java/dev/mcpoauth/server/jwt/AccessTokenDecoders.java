@@ -4,9 +4,12 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
@@ -31,7 +34,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 /**
  * Builds the access-token {@link JwtDecoder} from {@link McpOAuthServerProperties}: a Spring Security
  * {@link NimbusJwtDecoder} over one key source, restricted to the configured algorithms, with
- * {@link AccessTokenValidators} and, when enabled, the {@link ValidatedTokenCache}. Nothing is fetched here: remote keys and discovery are resolved on first use.
+ * {@link AccessTokenValidators}; for several trusted issuers, one such decoder per issuer behind an
+ * {@link IssuerSelectingJwtDecoder}; and, when enabled, the {@link ValidatedTokenCache} in front. Nothing is fetched here: remote keys and discovery are resolved on first use.
  * Expects properties already checked by {@code McpOAuthServerPropertiesValidator}.
  */
 public final class AccessTokenDecoders {
@@ -47,26 +51,58 @@ public final class AccessTokenDecoders {
 	/**
 	 * Build the decoder.
 	 * @param properties the server properties
-	 * @param inProcessKeys the key source of an authorization server running in this application whose issuer is
-	 * the configured issuer, or {@code null}
+	 * @param inProcessKeys the key source of an authorization server running in this application when it is the
+	 * given issuer, else {@code null}
 	 * @return the decoder
 	 */
-	public static JwtDecoder create(McpOAuthServerProperties properties, JWKSource<SecurityContext> inProcessKeys) {
+	public static JwtDecoder create(McpOAuthServerProperties properties,
+			Function<URI, JWKSource<SecurityContext>> inProcessKeys) {
 		Set<JWSAlgorithm> algorithms = algorithms(properties);
-		JWK staticKey = staticKey(properties);
-		JWSKeySelector<SecurityContext> keySelector;
-		if (staticKey != null) {
-			keySelector = new StaticKeySelector(staticKey, algorithms);
+		JwtDecoder decoder;
+		if (properties.getIssuers().isEmpty()) {
+			JWK staticKey = staticKey(properties);
+			JWSKeySelector<SecurityContext> keySelector = (staticKey != null)
+					? new StaticKeySelector(staticKey, algorithms) : new KidKeySelector(algorithms,
+							keys(properties.getIssuerUri(), properties.getJwkSetUri(), properties, inProcessKeys));
+			decoder = decoder(keySelector, trustedIssuers(properties), properties);
 		}
 		else {
-			JWKSource<SecurityContext> remote = remoteKeys(properties);
-			keySelector = new KidKeySelector(algorithms,
-					(inProcessKeys != null) ? new InProcessFirstJwkSource(inProcessKeys, remote) : remote);
+			Map<String, JwtDecoder> decoders = new LinkedHashMap<>();
+			properties.getIssuers().values().forEach((issuer) -> decoders.put(issuer.getIssuerUri().toString(),
+					decoder(new KidKeySelector(algorithms,
+							keys(issuer.getIssuerUri(), issuer.getJwkSetUri(), properties, inProcessKeys)),
+							List.of(issuer.getIssuerUri()), properties)));
+			decoder = new IssuerSelectingJwtDecoder(decoders);
 		}
-		NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor(keySelector));
-		decoder.setJwtValidator(AccessTokenValidators.create(trustedIssuers(properties), properties.getClockSkew()));
 		McpOAuthServerProperties.TokenCache cache = properties.getTokenCache();
 		return cache.isEnabled() ? new ValidatedTokenCache(decoder, cache.getMaxSize(), Clock.systemUTC()) : decoder;
+	}
+
+	/**
+	 * Build the decoder of an application without an authorization server of its own.
+	 * @param properties the server properties
+	 * @return the decoder
+	 */
+	public static JwtDecoder create(McpOAuthServerProperties properties) {
+		return create(properties, (issuer) -> null);
+	}
+
+	private static NimbusJwtDecoder decoder(JWSKeySelector<SecurityContext> keySelector, List<URI> trustedIssuers,
+			McpOAuthServerProperties properties) {
+		NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor(keySelector));
+		decoder.setJwtValidator(AccessTokenValidators.create(trustedIssuers, properties.getClockSkew()));
+		return decoder;
+	}
+
+	/**
+	 * The keys of one issuer: those of the authorization server in this application when it is that issuer, then
+	 * the remote ones.
+	 */
+	private static JWKSource<SecurityContext> keys(URI issuerUri, URI jwkSetUri, McpOAuthServerProperties properties,
+			Function<URI, JWKSource<SecurityContext>> inProcessKeys) {
+		JWKSource<SecurityContext> remote = remoteKeys(issuerUri, jwkSetUri, properties);
+		JWKSource<SecurityContext> inProcess = inProcessKeys.apply(issuerUri);
+		return (inProcess != null) ? new InProcessFirstJwkSource(inProcess, remote) : remote;
 	}
 
 	/**
@@ -124,17 +160,21 @@ public final class AccessTokenDecoders {
 		return null;
 	}
 
-	private static JWKSource<SecurityContext> remoteKeys(McpOAuthServerProperties properties) {
+	/**
+	 * The keys of one issuer: its JWK Set, or the one its metadata names, found on first use.
+	 */
+	private static JWKSource<SecurityContext> remoteKeys(URI issuerUri, URI jwkSetUri,
+			McpOAuthServerProperties properties) {
 		McpOAuthServerProperties.Jwks jwks = properties.getJwks();
 		ResourceRetriever retriever = new BoundedResourceRetriever(jwks.getConnectTimeout(), jwks.getReadTimeout(),
 				JWK_SET_SIZE_LIMIT);
 		HttpsPolicy https = new HttpsPolicy(properties.isAllowInsecureHttp());
-		if (properties.getJwkSetUri() != null) {
-			return remote(properties.getJwkSetUri(), retriever, jwks, https);
+		if (jwkSetUri != null) {
+			return remote(jwkSetUri, retriever, jwks, https);
 		}
-		return new IssuerDiscoveryJwkSource(properties.getIssuerUri(),
-				new AuthorizationServerMetadataDiscovery(retriever),
-				(jwksUri) -> remote(jwksUri, retriever, jwks, https), jwks.getRefreshCooldown(), Clock.systemUTC());
+		return new IssuerDiscoveryJwkSource(issuerUri, new AuthorizationServerMetadataDiscovery(retriever),
+				(discovered) -> remote(discovered, retriever, jwks, https), jwks.getRefreshCooldown(),
+				Clock.systemUTC());
 	}
 
 	private static JWKSource<SecurityContext> remote(URI jwkSetUri, ResourceRetriever retriever,

@@ -10,7 +10,8 @@ import dev.mcpoauth.server.McpOAuthServerProperties;
 import org.springframework.security.oauth2.server.resource.OAuth2ProtectedResourceMetadata;
 
 /**
- * Fills the metadata from {@code mcp.oauth.server.*}: {@code authorization_servers} (default: the issuer),
+ * Fills the metadata from {@code mcp.oauth.server.*}: {@code authorization_servers} (default: the issuer, or every
+ * trusted issuer),
  * {@code scopes_supported} (default: the required and tool scopes), {@code bearer_methods_supported: ["header"]},
  * {@code resource_name} and {@code resource_documentation}. Runs before the application's customizers.
  */
@@ -29,8 +30,13 @@ public final class ConfiguredMetadataCustomizer implements ProtectedResourceMeta
 	 */
 	public ConfiguredMetadataCustomizer(McpOAuthServerProperties properties) {
 		properties.getAuthorizationServers().forEach((uri) -> this.authorizationServers.add(uri.toString()));
-		if (this.authorizationServers.isEmpty()) {
+		if (this.authorizationServers.isEmpty() && properties.getIssuerUri() != null) {
 			this.authorizationServers.add(properties.getIssuerUri().toString());
+		}
+		if (this.authorizationServers.isEmpty()) {
+			properties.getIssuers()
+				.values()
+				.forEach((issuer) -> this.authorizationServers.add(issuer.getIssuerUri().toString()));
 		}
 		this.scopesSupported.addAll(properties.getScopesSupported());
 		if (this.scopesSupported.isEmpty()) {

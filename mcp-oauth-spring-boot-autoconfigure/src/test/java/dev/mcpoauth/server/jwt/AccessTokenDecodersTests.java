@@ -54,7 +54,7 @@ class AccessTokenDecodersTests {
 		this.idp.serve("/jwks", Jwts.jwks(rsa.toPublicJWK(), ec.toPublicJWK()));
 		McpOAuthServerProperties properties = properties();
 		properties.setJwkSetUri(URI.create(this.idp.url() + "/jwks"));
-		JwtDecoder decoder = AccessTokenDecoders.create(properties, null);
+		JwtDecoder decoder = AccessTokenDecoders.create(properties);
 		assertThat(this.idp.requests()).as("nothing fetched before first use").isEmpty();
 		Jwt jwt = decoder.decode(Jwts.sign(rsa, this.idp.url(), AUDIENCE));
 		assertThat(jwt.getSubject()).isEqualTo("user");
@@ -68,7 +68,7 @@ class AccessTokenDecodersTests {
 		this.idp.serve("/.well-known/oauth-authorization-server",
 				"{\"issuer\":\"" + this.idp.url() + "\",\"jwks_uri\":\"" + this.idp.url() + "/keys\"}");
 		this.idp.serve("/keys", Jwts.jwks(rsa.toPublicJWK()));
-		JwtDecoder decoder = AccessTokenDecoders.create(properties(), null);
+		JwtDecoder decoder = AccessTokenDecoders.create(properties());
 		assertThat(this.idp.requests()).isEmpty();
 		decoder.decode(Jwts.sign(rsa, this.idp.url(), AUDIENCE));
 		decoder.decode(Jwts.sign(rsa, this.idp.url(), AUDIENCE));
@@ -79,7 +79,7 @@ class AccessTokenDecodersTests {
 	void refusesADiscoveredPlainHttpJwkSetUriOnAnotherHost() {
 		this.idp.serve("/.well-known/oauth-authorization-server",
 				"{\"issuer\":\"" + this.idp.url() + "\",\"jwks_uri\":\"http://idp.example/keys\"}");
-		JwtDecoder decoder = AccessTokenDecoders.create(properties(), null);
+		JwtDecoder decoder = AccessTokenDecoders.create(properties());
 		assertThatThrownBy(() -> decoder.decode(Jwts.sign(Jwts.rsa(), this.idp.url(), AUDIENCE)))
 			.isInstanceOf(JwtException.class)
 			.hasMessageContaining("must use https");
@@ -90,7 +90,7 @@ class AccessTokenDecodersTests {
 		this.idp.serve("/.well-known/oauth-authorization-server", "{\"issuer\":\"" + this.idp.url() + "\"}");
 		McpOAuthServerProperties properties = properties();
 		properties.getJwks().setRefreshCooldown(Duration.ofMinutes(1));
-		JwtDecoder decoder = AccessTokenDecoders.create(properties, null);
+		JwtDecoder decoder = AccessTokenDecoders.create(properties);
 		String token = Jwts.sign(Jwts.rsa(), this.idp.url(), AUDIENCE);
 		assertThatThrownBy(() -> decoder.decode(token)).isInstanceOf(JwtException.class).hasMessageContaining("jwks_uri");
 		assertThatThrownBy(() -> decoder.decode(token)).isInstanceOf(JwtException.class)
@@ -108,7 +108,7 @@ class AccessTokenDecodersTests {
 				+ "\n-----END PUBLIC KEY-----\n");
 		McpOAuthServerProperties properties = properties();
 		properties.setPublicKeyLocation(new org.springframework.core.io.FileSystemResource(pem));
-		JwtDecoder decoder = AccessTokenDecoders.create(properties, null);
+		JwtDecoder decoder = AccessTokenDecoders.create(properties);
 		assertThat(decoder.decode(Jwts.sign(rsa, this.idp.url(), AUDIENCE)).getSubject()).isEqualTo("user");
 		assertThatExceptionOfType(BadJwtException.class)
 			.isThrownBy(() -> decoder.decode(Jwts.sign(Jwts.ec(), this.idp.url(), AUDIENCE)));
@@ -123,7 +123,7 @@ class AccessTokenDecodersTests {
 		McpOAuthServerProperties properties = properties();
 		properties.setJwkSetUri(URI.create(this.idp.url() + "/jwks"));
 		properties.getJwks().setRefreshCooldown(Duration.ofMillis(1));
-		JwtDecoder decoder = AccessTokenDecoders.create(properties, null);
+		JwtDecoder decoder = AccessTokenDecoders.create(properties);
 		decoder.decode(Jwts.sign(first, this.idp.url(), AUDIENCE));
 		keys.set(Jwts.jwks(second.toPublicJWK()));
 		decoder.decode(Jwts.sign(second, this.idp.url(), AUDIENCE));
@@ -138,7 +138,7 @@ class AccessTokenDecodersTests {
 		McpOAuthServerProperties properties = properties();
 		properties.setJwkSetUri(URI.create(this.idp.url() + "/jwks"));
 		properties.getJwks().setRefreshCooldown(Duration.ofMinutes(1));
-		JwtDecoder decoder = AccessTokenDecoders.create(properties, null);
+		JwtDecoder decoder = AccessTokenDecoders.create(properties);
 		decoder.decode(Jwts.sign(known, this.idp.url(), AUDIENCE));
 		RSAKey attacker = Jwts.rsa();
 		for (int i = 0; i < 50; i++) {
@@ -158,7 +158,7 @@ class AccessTokenDecodersTests {
 		McpOAuthServerProperties properties = properties();
 		properties.setJwkSetUri(URI.create(this.idp.url() + "/jwks"));
 		JWKSource<SecurityContext> inProcess = new ImmutableJWKSet<>(new JWKSet(local));
-		JwtDecoder decoder = AccessTokenDecoders.create(properties, inProcess);
+		JwtDecoder decoder = AccessTokenDecoders.create(properties, (issuer) -> inProcess);
 		decoder.decode(Jwts.sign(local, this.idp.url(), AUDIENCE));
 		assertThat(this.idp.requests()).isEmpty();
 		decoder.decode(Jwts.sign(remote, this.idp.url(), AUDIENCE));
@@ -171,7 +171,7 @@ class AccessTokenDecodersTests {
 		McpOAuthServerProperties properties = properties();
 		properties.setHmacSecret(secret);
 		properties.setJwsAlgorithms(List.of("HS256"));
-		JwtDecoder decoder = AccessTokenDecoders.create(properties, null);
+		JwtDecoder decoder = AccessTokenDecoders.create(properties);
 		com.nimbusds.jose.jwk.OctetSequenceKey key = new com.nimbusds.jose.jwk.OctetSequenceKey.Builder(
 				secret.getBytes()).build();
 		assertThat(decoder.decode(Jwts.sign(key, this.idp.url(), AUDIENCE)).getSubject()).isEqualTo("user");
@@ -189,7 +189,7 @@ class AccessTokenDecodersTests {
 		McpOAuthServerProperties properties = properties();
 		properties.setHmacSecret(secret);
 		properties.setJwsAlgorithms(List.of("HS256"));
-		JwtDecoder decoder = AccessTokenDecoders.create(properties, null);
+		JwtDecoder decoder = AccessTokenDecoders.create(properties);
 		long now = System.currentTimeMillis() / 1000;
 		String claims = "{\"iss\":\"" + this.idp.url() + "\",\"sub\":\"user\",\"exp\":%s,\"nbf\":%s}";
 		assertThat(decoder.decode(hs256(secret, claims.formatted((now + 300) + ".5", now - 1))).getSubject())
@@ -217,7 +217,7 @@ class AccessTokenDecodersTests {
 		McpOAuthServerProperties properties = properties();
 		properties.setJwkSetUri(URI.create(this.idp.url() + "/jwks"));
 		properties.setJwsAlgorithms(List.of("RS256"));
-		JwtDecoder decoder = AccessTokenDecoders.create(properties, null);
+		JwtDecoder decoder = AccessTokenDecoders.create(properties);
 		assertThatExceptionOfType(BadJwtException.class)
 			.isThrownBy(() -> decoder.decode(Jwts.sign(ec, this.idp.url(), AUDIENCE)));
 	}
@@ -226,7 +226,7 @@ class AccessTokenDecodersTests {
 	void unreachableKeySourceIsAServiceErrorNotABadToken() {
 		McpOAuthServerProperties properties = properties();
 		properties.setJwkSetUri(URI.create(this.idp.url() + "/missing"));
-		JwtDecoder decoder = AccessTokenDecoders.create(properties, null);
+		JwtDecoder decoder = AccessTokenDecoders.create(properties);
 		assertThatThrownBy(() -> decoder.decode(Jwts.sign(Jwts.rsa(), this.idp.url(), AUDIENCE)))
 			.isInstanceOf(JwtException.class)
 			.isNotInstanceOf(BadJwtException.class);

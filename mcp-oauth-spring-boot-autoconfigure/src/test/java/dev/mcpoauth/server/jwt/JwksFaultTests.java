@@ -62,7 +62,7 @@ class JwksFaultTests {
 		properties.getJwks().setCacheTtl(ttl);
 		properties.getJwks().setRefreshCooldown(cooldown);
 		properties.getJwks().setReadTimeout(readTimeout);
-		return AccessTokenDecoders.create(properties, null);
+		return AccessTokenDecoders.create(properties);
 	}
 
 	private String token() {
