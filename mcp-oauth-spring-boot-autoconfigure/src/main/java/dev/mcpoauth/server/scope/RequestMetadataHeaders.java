@@ -163,13 +163,16 @@ public record RequestMetadataHeaders(List<String> protocolVersion, List<String> 
 	}
 
 	/**
-	 * The value a header carries: the UTF-8 text of the {@code =?base64?...?=} form, or else the value itself if it
-	 * holds only visible ASCII, space and tab; {@code null} when it is neither.
+	 * The value a header carries: the UTF-8 text of the {@code =?base64?...?=} form (the standard alphabet, padded),
+	 * or else the value itself if it holds only visible ASCII, space and tab; {@code null} when it is neither.
 	 */
 	static String decode(String header) {
 		if (header.length() >= BASE64_PREFIX.length() + BASE64_SUFFIX.length() && header.startsWith(BASE64_PREFIX)
 				&& header.endsWith(BASE64_SUFFIX)) {
 			String encoded = header.substring(BASE64_PREFIX.length(), header.length() - BASE64_SUFFIX.length());
+			if (encoded.length() % 4 != 0) {
+				return null;
+			}
 			try {
 				return StandardCharsets.UTF_8.newDecoder()
 					.onMalformedInput(CodingErrorAction.REPORT)

@@ -86,6 +86,14 @@ class RequestMetadataHeadersTests {
 		String adminEncoded = "=?base64?" + Base64.getEncoder().encodeToString("admin-report".getBytes()) + "?=";
 		assertMismatch(call("whoami"), headers(MODERN, "tools/call", adminEncoded), "an encoded other name");
 		assertMismatch(call("whoami"), headers(MODERN, "tools/call", "=?base64?not base64!?="), "bad base64");
+		assertMismatch(call("Hello"), headers(MODERN, "tools/call", "=?base64?SGVsbG8?="), "unpadded base64");
+		assertMismatch(call("Hello"), headers(MODERN, "tools/call", "=?base64?SGVs bG8=?="), "whitespace in base64");
+		assertMismatch(call("Hello"), headers(MODERN, "tools/call", "=?base64?SGVs-bG8=?="), "the URL-safe alphabet");
+		assertThat(decide(call("Hello"), headers(MODERN, "tools/call", "=?base64?SGVsbG8=?="), WIDE).outcome())
+			.isEqualTo(Outcome.ALLOWED);
+		assertThat(decide(call("=?base64?SGVsbG8"), headers(MODERN, "tools/call", "=?base64?SGVsbG8"), WIDE).outcome())
+			.as("without the suffix, a literal")
+			.isEqualTo(Outcome.ALLOWED);
 		String latin1 = "=?base64?" + Base64.getEncoder().encodeToString(new byte[] { (byte) 0xE9 }) + "?=";
 		assertMismatch(call("\u00e9"), headers(MODERN, "tools/call", latin1), "bytes that are not UTF-8");
 		assertMismatch(call(tool), headers(MODERN, "tools/call", tool), "a raw value outside visible ASCII");
