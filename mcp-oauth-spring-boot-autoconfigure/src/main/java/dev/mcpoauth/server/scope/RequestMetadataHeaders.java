@@ -4,9 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
@@ -30,15 +33,22 @@ import static dev.mcpoauth.server.scope.LenientMessage.scalar;
  * later carries {@code Mcp-Method}, {@code Mcp-Name} whenever the body has a name, and the protocol version in
  * {@code params._meta.io.modelcontextprotocol/protocolVersion}; {@code MCP-Protocol-Version} equals that version
  * whenever the body has one. Headers present on a body that is not one request or
- * notification (a batch, a response), a header sent twice, and a value with characters a header may not carry are
- * refused as well. Values are compared exactly (they are case-sensitive); the body is read as
+ * notification (a batch, a response), a header sent twice, a protocol version that is not a date, and a value with
+ * characters a header may not carry are refused as well; so are {@code Mcp-Param-*} headers, which mirror tool
+ * arguments by each tool's {@code x-mcp-header} schema annotations that this check does not read, and header names
+ * that a CGI-style reader takes for one of these ({@code Mcp_Name}). A request without
+ * {@code MCP-Protocol-Version} is one of protocol version 2025-03-26, as the specification allows a server to
+ * assume, and needs none of these headers. Values are compared exactly (they are case-sensitive); the body is read as
  * {@link LenientMessage} reads it.
  *
  * @param protocolVersion the values of {@code MCP-Protocol-Version}
  * @param method the values of {@code Mcp-Method}
  * @param name the values of {@code Mcp-Name}
+ * @param unchecked the names of headers this check cannot verify and so refuses: {@code Mcp-Param-*}, and names a
+ * reader could take for one of the above
  */
-public record RequestMetadataHeaders(List<String> protocolVersion, List<String> method, List<String> name) {
+public record RequestMetadataHeaders(List<String> protocolVersion, List<String> method, List<String> name,
+		List<String> unchecked) {
 
 	/** JSON-RPC error code {@code HeaderMismatch}. */
 	public static final int HEADER_MISMATCH = -32020;
@@ -53,7 +63,11 @@ public record RequestMetadataHeaders(List<String> protocolVersion, List<String> 
 	public static final String NAME_HEADER = "Mcp-Name";
 
 	/** A request without any of the headers. */
-	public static final RequestMetadataHeaders NONE = new RequestMetadataHeaders(List.of(), List.of(), List.of());
+	public static final RequestMetadataHeaders NONE = new RequestMetadataHeaders(List.of(), List.of(), List.of(),
+			List.of());
+
+	/** Prefix of the headers that mirror tool arguments ({@code x-mcp-header}), which are not checked. */
+	private static final String PARAM_HEADER_PREFIX = "mcp-param-";
 
 	/** The first protocol version whose requests carry the headers. */
 	private static final String FIRST_MIRRORING_VERSION = "2026-07-28";
@@ -74,14 +88,38 @@ public record RequestMetadataHeaders(List<String> protocolVersion, List<String> 
 		protocolVersion = List.copyOf(protocolVersion);
 		method = List.copyOf(method);
 		name = List.copyOf(name);
+		unchecked = List.copyOf(unchecked);
 	}
 
 	/**
-	 * @return whether the body must be read to check these headers: one of {@code Mcp-Method} and {@code Mcp-Name}
-	 * is present, or the protocol version is one whose requests must carry them
+	 * Read the headers of a request as its web stack gives them.
+	 * @param headerNames the names of the request's headers
+	 * @param values every value of a header, by name (compared ignoring case)
+	 * @return the request metadata headers, with the names of headers that a reader could take for one of them
+	 * ({@code _} for {@code -}, as CGI-style gateways read names) or that mirror tool arguments
+	 * ({@code Mcp-Param-*}), which this check cannot verify
+	 */
+	public static RequestMetadataHeaders read(Iterable<String> headerNames, Function<String, List<String>> values) {
+		List<String> unchecked = new ArrayList<>();
+		for (String header : headerNames) {
+			String lower = header.toLowerCase(Locale.ROOT);
+			String dashed = lower.replace('_', '-');
+			boolean metadata = dashed.equals("mcp-protocol-version") || dashed.equals("mcp-method")
+					|| dashed.equals("mcp-name");
+			if (dashed.startsWith(PARAM_HEADER_PREFIX) || (metadata && !dashed.equals(lower))) {
+				unchecked.add(header);
+			}
+		}
+		return new RequestMetadataHeaders(values.apply(PROTOCOL_VERSION_HEADER), values.apply(METHOD_HEADER),
+				values.apply(NAME_HEADER), unchecked);
+	}
+
+	/**
+	 * @return whether the body must be read to check these headers: any of them is present
 	 */
 	public boolean needBody() {
-		return !this.method.isEmpty() || !this.name.isEmpty() || this.protocolVersion.size() > 1 || mirroring();
+		return !this.protocolVersion.isEmpty() || !this.method.isEmpty() || !this.name.isEmpty()
+				|| !this.unchecked.isEmpty();
 	}
 
 	/** Whether the request declares a protocol version whose requests mirror their body in headers. */
@@ -106,12 +144,22 @@ public record RequestMetadataHeaders(List<String> protocolVersion, List<String> 
 		if (this.protocolVersion.size() > 1 || this.method.size() > 1 || this.name.size() > 1) {
 			return "a request metadata header is sent more than once";
 		}
+		if (!this.unchecked.isEmpty()) {
+			return "this server checks no Mcp-Param headers, nor header names spelled with '_'";
+		}
+		String version = single(this.protocolVersion);
+		if (version != null && !DATE_VERSION.matcher(version).matches()) {
+			return "the " + PROTOCOL_VERSION_HEADER + " header is not a protocol version";
+		}
+		String method = single(this.method);
+		if (method != null && decodePlain(method) == null) {
+			return "the " + METHOD_HEADER + " header holds characters a header may not carry";
+		}
 		String bodyMethod = message.isObject() ? scalar(member(message, "method")) : null;
 		if (bodyMethod == null) {
 			return "request metadata headers on a body that is not one JSON-RPC request or notification";
 		}
 		boolean required = mirroring() && scalar(member(message, "id")) != null;
-		String method = single(this.method);
 		if (method == null) {
 			if (required || !this.name.isEmpty()) {
 				return "the " + METHOD_HEADER + " header is missing";
@@ -184,6 +232,11 @@ public record RequestMetadataHeaders(List<String> protocolVersion, List<String> 
 				return null;
 			}
 		}
+		return decodePlain(header);
+	}
+
+	/** The value itself if it holds only visible ASCII, space and tab, else {@code null}. */
+	private static String decodePlain(String header) {
 		for (int i = 0; i < header.length(); i++) {
 			char c = header.charAt(i);
 			if ((c < 0x20 || c > 0x7E) && c != '\t') {

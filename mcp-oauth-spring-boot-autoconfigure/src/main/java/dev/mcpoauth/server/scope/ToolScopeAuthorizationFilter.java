@@ -58,10 +58,8 @@ public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 			filterChain.doFilter(request, response);
 			return;
 		}
-		RequestMetadataHeaders headers = new RequestMetadataHeaders(
-				values(request, RequestMetadataHeaders.PROTOCOL_VERSION_HEADER),
-				values(request, RequestMetadataHeaders.METHOD_HEADER),
-				values(request, RequestMetadataHeaders.NAME_HEADER));
+		RequestMetadataHeaders headers = RequestMetadataHeaders.read(Collections.list(request.getHeaderNames()),
+				(name) -> values(request, name));
 		if (!this.toolCallScopes.inspects(request.getMethod(), headers)) {
 			act(this.toolCallScopes.decideWithoutBody(grantedScopes(authentication)), request, response, filterChain);
 			return;

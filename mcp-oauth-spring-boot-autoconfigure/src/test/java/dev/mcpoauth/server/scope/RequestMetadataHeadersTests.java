@@ -33,7 +33,7 @@ class RequestMetadataHeadersTests {
 
 	private static RequestMetadataHeaders headers(String version, String method, String name) {
 		return new RequestMetadataHeaders((version != null) ? List.of(version) : List.of(),
-				(method != null) ? List.of(method) : List.of(), (name != null) ? List.of(name) : List.of());
+				(method != null) ? List.of(method) : List.of(), (name != null) ? List.of(name) : List.of(), List.of());
 	}
 
 	private Decision decide(String body, RequestMetadataHeaders headers, Set<String> granted) {
@@ -127,9 +127,12 @@ class RequestMetadataHeadersTests {
 		String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\"}}";
 		assertThat(decide(call, headers("2025-11-25", null, null), WIDE).outcome()).isEqualTo(Outcome.ALLOWED);
 		assertThat(decide(call, RequestMetadataHeaders.NONE, WIDE).outcome()).isEqualTo(Outcome.ALLOWED);
-		assertThat(new ToolCallScopes(List.of(), Map.of()).inspects("POST", headers("2025-11-25", null, null)))
-			.as("no body is read for them when no tool has scopes")
+		assertThat(new ToolCallScopes(List.of(), Map.of()).inspects("POST", RequestMetadataHeaders.NONE))
+			.as("no body is read without any of the headers when no tool has scopes")
 			.isFalse();
+		assertThat(new ToolCallScopes(List.of(), Map.of()).inspects("POST", headers("2025-11-25", null, null)))
+			.as("a protocol version header is compared with the body")
+			.isTrue();
 		assertThat(new ToolCallScopes(List.of(), Map.of()).inspects("POST", headers(null, "tools/call", null)))
 			.as("but it is for any mirrored header")
 			.isTrue();
@@ -138,6 +141,37 @@ class RequestMetadataHeadersTests {
 			.isTrue();
 		assertThat(new ToolCallScopes(List.of(), Map.of()).inspects("GET", headers(MODERN, "tools/call", null)))
 			.isFalse();
+	}
+
+	@Test
+	void aProtocolVersionHeaderIsComparedWithTheBodyWhateverTheVersion() {
+		assertMismatch(call("whoami"), headers("2025-11-25", null, null), "an older header on a 2026-07-28 body");
+		assertMismatch(call("whoami"), headers("2026-07-28, 2026-07-28", "tools/call", "whoami"), "a list");
+		assertMismatch(call("whoami"), headers("DRAFT", "tools/call", "whoami"), "not a date");
+		String old = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\"}}";
+		assertThat(decide(old, headers("2025-11-25", null, null), WIDE).outcome())
+			.as("a body without a version of its own")
+			.isEqualTo(Outcome.ALLOWED);
+	}
+
+	@Test
+	void headersThisCheckCannotVerifyAreRefused() {
+		RequestMetadataHeaders underscores = RequestMetadataHeaders.read(
+				List.of("Content-Type", "MCP_Protocol_Version", "Mcp_Method", "Mcp_Name"), (name) -> List.of());
+		assertThat(underscores.needBody()).isTrue();
+		assertMismatch(call("admin-report"), underscores, "names a CGI-style gateway reads as the real ones");
+		RequestMetadataHeaders param = RequestMetadataHeaders.read(
+				List.of("MCP-Protocol-Version", "Mcp-Method", "Mcp-Name", "Mcp-Param-Region"),
+				(name) -> Map.of("MCP-Protocol-Version", List.of(MODERN), "Mcp-Method", List.of("tools/call"),
+						"Mcp-Name", List.of("whoami")).getOrDefault(name, List.of()));
+		assertMismatch(call("whoami"), param, "a tool argument mirrored in a header");
+		RequestMetadataHeaders plain = RequestMetadataHeaders.read(
+				List.of("mcp-protocol-version", "MCP-METHOD", "mcp-name"),
+				(name) -> Map.of("MCP-Protocol-Version", List.of(MODERN), "Mcp-Method", List.of("tools/call"),
+						"Mcp-Name", List.of("whoami")).getOrDefault(name, List.of()));
+		assertThat(decide(call("whoami"), plain, WIDE).outcome()).as("names in any case").isEqualTo(Outcome.ALLOWED);
+		String latin1Method = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\u00e9\"}";
+		assertMismatch(latin1Method, headers(null, "tools/list\u00e9", null), "a method outside ASCII");
 	}
 
 	@Test
@@ -152,11 +186,11 @@ class RequestMetadataHeadersTests {
 	@Test
 	void aHeaderSentTwiceIsRefused() {
 		assertMismatch(call("whoami"), new RequestMetadataHeaders(List.of(MODERN), List.of("tools/call", "tools/call"),
-				List.of("whoami")), "Mcp-Method twice");
+				List.of("whoami"), List.of()), "Mcp-Method twice");
 		assertMismatch(call("whoami"), new RequestMetadataHeaders(List.of(MODERN), List.of("tools/call"),
-				List.of("whoami", "admin-report")), "Mcp-Name twice");
+				List.of("whoami", "admin-report"), List.of()), "Mcp-Name twice");
 		assertMismatch(call("whoami"), new RequestMetadataHeaders(List.of(MODERN, "2025-11-25"),
-				List.of("tools/call"), List.of("whoami")), "MCP-Protocol-Version twice");
+				List.of("tools/call"), List.of("whoami"), List.of()), "MCP-Protocol-Version twice");
 	}
 
 	@Test
