@@ -157,13 +157,18 @@ class McpOAuthServerAutoConfigurationTests {
 			});
 	}
 
+	/** The runner with a Spring Authorization Server of the given issuer and key in the application. */
+	private WebApplicationContextRunner withInProcessAuthorizationServer(String issuer, RSAKey key) {
+		return this.runner
+			.withBean(AuthorizationServerSettings.class, () -> AuthorizationServerSettings.builder().issuer(issuer).build())
+			.withBean(JWKSource.class, () -> new ImmutableJWKSet<SecurityContext>(new JWKSet(key)));
+	}
+
 	@Test
 	void verifiesTokensOfTheInProcessAuthorizationServerWithItsKeys() {
 		RSAKey key = Jwts.rsa();
-		this.runner.withPropertyValues("mcp.oauth.server.issuer-uri=http://localhost:1")
-			.withBean(AuthorizationServerSettings.class,
-					() -> AuthorizationServerSettings.builder().issuer("http://localhost:1").build())
-			.withBean(JWKSource.class, () -> new ImmutableJWKSet<SecurityContext>(new JWKSet(key)))
+		withInProcessAuthorizationServer("http://localhost:1", key)
+			.withPropertyValues("mcp.oauth.server.issuer-uri=http://localhost:1")
 			.run((context) -> {
 				JwtDecoder decoder = context.getBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN,
 						JwtDecoder.class);
@@ -174,10 +179,8 @@ class McpOAuthServerAutoConfigurationTests {
 	@Test
 	void ignoresInProcessKeysOfAnotherIssuer() {
 		RSAKey key = Jwts.rsa();
-		this.runner.withPropertyValues("mcp.oauth.server.issuer-uri=http://localhost:1")
-			.withBean(AuthorizationServerSettings.class,
-					() -> AuthorizationServerSettings.builder().issuer("http://localhost:2").build())
-			.withBean(JWKSource.class, () -> new ImmutableJWKSet<SecurityContext>(new JWKSet(key)))
+		withInProcessAuthorizationServer("http://localhost:2", key)
+			.withPropertyValues("mcp.oauth.server.issuer-uri=http://localhost:1")
 			.run((context) -> {
 				JwtDecoder decoder = context.getBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN,
 						JwtDecoder.class);
@@ -189,12 +192,9 @@ class McpOAuthServerAutoConfigurationTests {
 	@Test
 	void verifiesTheInProcessAuthorizationServersTokensWithItsKeysAmongSeveralIssuers() {
 		RSAKey key = Jwts.rsa();
-		this.runner
+		withInProcessAuthorizationServer("http://localhost:1", key)
 			.withPropertyValues("mcp.oauth.server.issuers.local.issuer-uri=http://localhost:1",
 					"mcp.oauth.server.issuers.other.issuer-uri=http://localhost:2")
-			.withBean(AuthorizationServerSettings.class,
-					() -> AuthorizationServerSettings.builder().issuer("http://localhost:1").build())
-			.withBean(JWKSource.class, () -> new ImmutableJWKSet<SecurityContext>(new JWKSet(key)))
 			.run((context) -> {
 				JwtDecoder decoder = context.getBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN,
 						JwtDecoder.class);

@@ -52,12 +52,17 @@ class ResourceServerWebTests {
 		return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	private static HttpResponse<String> post(String url, String token, String body) throws Exception {
+	/** A JSON POST with the token (unless null) and more headers (name, value, ...). */
+	private static HttpResponse<String> post(String url, String token, String body, String... headers)
+			throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body));
 		if (token != null) {
 			request.header("Authorization", "Bearer " + token);
+		}
+		if (headers.length > 0) {
+			request.headers(headers);
 		}
 		return send(request);
 	}
@@ -237,22 +242,12 @@ class ResourceServerWebTests {
 			String url = app.url() + "/mcp";
 			String token = Jwts.sign(this.key, this.idp.url(), url);
 			String call = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"admin\"}}";
-			HttpResponse<String> mismatch = send(HttpRequest.newBuilder(URI.create(url))
-				.header("Content-Type", "application/json")
-				.header("Authorization", "Bearer " + token)
-				.header("Mcp-Method", "tools/call")
-				.header("Mcp-Name", "harmless")
-				.POST(HttpRequest.BodyPublishers.ofString(call)));
+			HttpResponse<String> mismatch = post(url, token, call, "Mcp-Method", "tools/call", "Mcp-Name", "harmless");
 			assertThat(mismatch.statusCode()).as("even without tool scopes").isEqualTo(400);
 			assertThat(mismatch.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
 			assertThat(mismatch.body()).startsWith("{\"jsonrpc\":\"2.0\",\"id\":5,\"error\":{\"code\":-32020,")
 				.doesNotContain("ok:");
-			HttpResponse<String> agreeing = send(HttpRequest.newBuilder(URI.create(url))
-				.header("Content-Type", "application/json")
-				.header("Authorization", "Bearer " + token)
-				.header("mcp-method", "tools/call")
-				.header("MCP-NAME", "admin")
-				.POST(HttpRequest.BodyPublishers.ofString(call)));
+			HttpResponse<String> agreeing = post(url, token, call, "mcp-method", "tools/call", "MCP-NAME", "admin");
 			assertThat(agreeing.body()).as("header names in any case, body handed on intact").isEqualTo("ok:" + call);
 		}
 	}
