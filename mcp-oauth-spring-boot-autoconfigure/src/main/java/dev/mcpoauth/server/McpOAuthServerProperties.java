@@ -308,9 +308,10 @@ public class McpOAuthServerProperties {
 
 		/**
 		 * Least time between two fetches of the JWK Set, successful or not, however many tokens name an unknown
-		 * 'kid'. Must be shorter than cache-ttl.
+		 * 'kid'. It is also the longest a key newly published by the authorization server can wait to be accepted
+		 * when an unknown 'kid' (an attacker's, say) was seen just before. Must be shorter than cache-ttl.
 		 */
-		private Duration refreshCooldown = Duration.ofSeconds(30);
+		private Duration refreshCooldown = Duration.ofSeconds(5);
 
 		/**
 		 * Connect timeout of a JWK Set or discovery request.

@@ -122,6 +122,56 @@ class JwksFaultTests {
 		assertThat(decoder.decode(token()).getSubject()).isEqualTo("user");
 	}
 
+	/**
+	 * With the default settings, a key the authorization server publishes is accepted within 5 s, although a flood
+	 * of unknown {@code kid}s (an attacker's) runs all along and still causes at most one JWK Set request per
+	 * cool-down.
+	 */
+	@Test
+	void aRotationIsAcceptedWithinFiveSecondsWhileAFloodOfUnknownKidsFetchesOncePerCooldown() throws Exception {
+		McpOAuthServerProperties.Jwks defaults = new McpOAuthServerProperties().getJwks();
+		JwtDecoder decoder = decoder(defaults.getCacheTtl(), defaults.getRefreshCooldown(), defaults.getReadTimeout());
+		decoder.decode(token());
+		RSAKey rotated = Jwts.rsa();
+		Duration flood = Duration.ofSeconds(8);
+		ExecutorService attacker = Executors.newSingleThreadExecutor();
+		long floodStart = System.nanoTime();
+		Future<Integer> refused = attacker.submit(() -> {
+			int count = 0;
+			while (System.nanoTime() - floodStart < flood.toNanos()) {
+				String hostile = unknownKid();
+				assertThatExceptionOfType(JwtException.class).isThrownBy(() -> decoder.decode(hostile));
+				count++;
+				Thread.sleep(5);
+			}
+			return count;
+		});
+		try {
+			Thread.sleep(1000);
+			this.jwks.set((request) -> Response.json(Jwts.jwks(this.key.toPublicJWK(), rotated.toPublicJWK())));
+			long published = System.nanoTime();
+			String token = Jwts.sign(rotated, this.idp.url(), AUDIENCE);
+			Duration waited = null;
+			while (waited == null && System.nanoTime() - published < Duration.ofSeconds(7).toNanos()) {
+				try {
+					decoder.decode(token);
+					waited = Duration.ofNanos(System.nanoTime() - published);
+				}
+				catch (JwtException ex) {
+					Thread.sleep(50);
+				}
+			}
+			assertThat(waited).as("the rotated key is accepted").isNotNull();
+			assertThat(waited).as("within 5 s of its publication").isLessThanOrEqualTo(Duration.ofMillis(5250));
+			assertThat(refused.get()).as("tokens with unknown kids refused meanwhile").isGreaterThan(100);
+		}
+		finally {
+			attacker.shutdownNow();
+		}
+		long cooldowns = flood.toMillis() / defaults.getRefreshCooldown().toMillis() + 1;
+		assertThat(fetches()).as("at most one fetch per cool-down over the flood").isLessThanOrEqualTo(1 + cooldowns);
+	}
+
 	@Test
 	void knownKeysKeepValidatingWhileTheEndpointIsDownOrAnswersGarbage() throws Exception {
 		JwtDecoder decoder = decoder(Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(3));
