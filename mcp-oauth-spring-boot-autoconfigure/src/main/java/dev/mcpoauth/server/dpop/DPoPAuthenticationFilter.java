@@ -9,9 +9,6 @@ import dev.mcpoauth.server.McpProtectedResource;
 import dev.mcpoauth.server.authentication.HeaderOnlyBearerTokenResolver;
 
 import org.springframework.security.authentication.AuthenticationManagerResolver;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.oauth2.core.OAuth2Error;
-import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.resource.authentication.DPoPAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -58,8 +55,7 @@ public final class DPoPAuthenticationFilter extends AuthenticationFilter {
 	public static BearerTokenResolver refusingBearerTokens(BearerTokenResolver bearer) {
 		return (request) -> {
 			if (bearer.resolve(request) != null) {
-				throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN,
-						"This resource accepts DPoP-bound access tokens only, with the DPoP scheme and a proof", null));
+				throw DPoPProofVerifier.bearerTokenRefused();
 			}
 			return null;
 		};

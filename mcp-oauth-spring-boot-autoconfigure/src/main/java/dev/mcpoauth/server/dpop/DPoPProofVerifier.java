@@ -115,6 +115,15 @@ public final class DPoPProofVerifier {
 	}
 
 	/**
+	 * The refusal of a bearer token where only DPoP-bound tokens are accepted.
+	 * @return {@code invalid_token}, answered with a {@code DPoP} challenge
+	 */
+	public static OAuth2AuthenticationException bearerTokenRefused() {
+		return refusal(OAuth2ErrorCodes.INVALID_TOKEN,
+				"This resource accepts DPoP-bound access tokens only, with the DPoP scheme and a proof");
+	}
+
+	/**
 	 * Reads a DPoP request: exactly one proof, and a method and URL a proof can name.
 	 * @param accessToken the access token sent with the {@code DPoP} scheme
 	 * @param proofs every {@value #PROOF_HEADER} header of the request
