@@ -1,9 +1,9 @@
 package dev.mcpoauth.server.dpop;
 
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Base64;
 
 /**
@@ -20,7 +20,7 @@ public final class DPoPNonces {
 
 	private final Duration lifetime;
 
-	private final Clock clock;
+	private final InstantSource clock;
 
 	private final SecureRandom random = new SecureRandom();
 
@@ -30,7 +30,7 @@ public final class DPoPNonces {
 	 * @param lifetime how long a nonce is handed out
 	 * @param clock the clock
 	 */
-	public DPoPNonces(Duration lifetime, Clock clock) {
+	public DPoPNonces(Duration lifetime, InstantSource clock) {
 		if (lifetime.isNegative() || lifetime.isZero()) {
 			throw new IllegalArgumentException("The nonce lifetime must be positive");
 		}

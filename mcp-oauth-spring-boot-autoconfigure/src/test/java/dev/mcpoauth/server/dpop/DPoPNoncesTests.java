@@ -1,9 +1,8 @@
 package dev.mcpoauth.server.dpop;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -16,24 +15,7 @@ class DPoPNoncesTests {
 
 	private Instant now = Instant.parse("2026-12-01T10:00:00Z");
 
-	private final Clock clock = new Clock() {
-
-		@Override
-		public Instant instant() {
-			return DPoPNoncesTests.this.now;
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
-	};
+	private final InstantSource clock = () -> this.now;
 
 	private final DPoPNonces nonces = new DPoPNonces(Duration.ofMinutes(5), this.clock);
 
