@@ -35,9 +35,9 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
-import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -204,20 +204,22 @@ public final class McpOAuthServerAutoConfiguration {
 			@Qualifier(ENTRY_POINT_BEAN) AuthenticationEntryPoint entryPoint,
 			@Qualifier(ACCESS_DENIED_HANDLER_BEAN) AccessDeniedHandler accessDeniedHandler,
 			ObjectProvider<ProtectedResourceMetadataCustomizer> metadataCustomizers,
-			ObjectProvider<FilterChainProxy> filterChains, @Qualifier(DPOP_REPLAY_CACHE_BEAN) ObjectProvider<Cache> dpopReplayCache) {
+			ObjectProvider<FilterChainProxy> filterChains,
+			@Qualifier(DPOP_REPLAY_CACHE_BEAN) ObjectProvider<Cache> dpopReplayCache) {
 		String[] metadataPaths = ProtectedResourceMetadataFilter.paths(resource).toArray(String[]::new);
 		McpBearerAuthenticationManagerResolver authenticationManagers = new McpBearerAuthenticationManagerResolver(
 				decoder, ScopeAuthoritiesConverter.authenticationConverter(), resource,
 				this.properties.getAudiences());
 		ConfiguredMetadataCustomizer configuredMetadata = new ConfiguredMetadataCustomizer(this.properties);
 		McpOAuthServerProperties.Dpop dpop = this.properties.getDpop();
-		ProtectedResourceMetadataCustomizer dpopMetadata = isOn(dpop)
-				? new DPoPMetadataCustomizer(dpop.getAlgorithms(), dpop.isRequired()) : (builder) -> {
-				};
+		DPoPMetadataCustomizer dpopMetadata = isOn(dpop)
+				? new DPoPMetadataCustomizer(dpop.getAlgorithms(), dpop.isRequired()) : null;
 		ProtectedResourceMetadataFilter metadataFilter = new ProtectedResourceMetadataFilter(resource,
 				(builder) -> {
 					configuredMetadata.customize(builder);
-					dpopMetadata.customize(builder);
+					if (dpopMetadata != null) {
+						dpopMetadata.customize(builder);
+					}
 					metadataCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 				});
 		BearerTokenResolver bearerTokens = isOn(dpop)

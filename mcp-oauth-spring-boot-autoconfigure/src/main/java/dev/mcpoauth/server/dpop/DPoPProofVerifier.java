@@ -101,13 +101,6 @@ public final class DPoPProofVerifier {
 	}
 
 	/**
-	 * @return the JWS algorithms accepted for proofs
-	 */
-	public List<String> algorithms() {
-		return this.algorithms;
-	}
-
-	/**
 	 * @return the nonce to hand out in {@value #NONCE_HEADER}, or {@code null} when proofs need none
 	 */
 	public String currentNonce() {
