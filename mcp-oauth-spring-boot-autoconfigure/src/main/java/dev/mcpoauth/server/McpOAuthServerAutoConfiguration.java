@@ -1,5 +1,6 @@
 package dev.mcpoauth.server;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +14,13 @@ import com.nimbusds.jose.proc.SecurityContext;
 import dev.mcpoauth.server.authentication.HeaderOnlyBearerTokenResolver;
 import dev.mcpoauth.server.authentication.McpBearerAuthenticationManagerResolver;
 import dev.mcpoauth.server.authentication.ScopeAuthoritiesConverter;
+import dev.mcpoauth.server.challenge.ChallengeSchemes;
 import dev.mcpoauth.server.challenge.McpBearerTokenAccessDeniedHandler;
 import dev.mcpoauth.server.challenge.McpBearerTokenAuthenticationEntryPoint;
+import dev.mcpoauth.server.dpop.DPoPAuthenticationFilter;
+import dev.mcpoauth.server.dpop.DPoPMetadataCustomizer;
+import dev.mcpoauth.server.dpop.DPoPNonces;
+import dev.mcpoauth.server.dpop.DPoPProofVerifier;
 import dev.mcpoauth.server.jwt.AccessTokenDecoders;
 import dev.mcpoauth.server.jwt.InProcessAuthorizationServer;
 import dev.mcpoauth.server.metadata.ConfiguredMetadataCustomizer;
@@ -31,6 +37,7 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -43,6 +50,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cache.Cache;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.ConditionContext;
@@ -50,13 +58,17 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.DPoPProofReplayValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.FilterChainProxy;
 import org.springframework.security.web.SecurityFilterChain;
@@ -83,7 +95,9 @@ import org.springframework.web.filter.CorsFilter;
  * them, and every request that may carry a message passes the per-tool scope check. It runs after Spring Boot's security auto-configurations so that their
  * defaults (the default chain, the authorization server's chain) stay in place. Each bean can be replaced by a bean
  * of the same name: {@value #JWT_DECODER_BEAN}, {@value #ENTRY_POINT_BEAN}, {@value #ACCESS_DENIED_HANDLER_BEAN},
- * {@value #SECURITY_FILTER_CHAIN_BEAN}; add {@link ProtectedResourceMetadataCustomizer} beans to change the metadata.
+ * {@value #SECURITY_FILTER_CHAIN_BEAN}, {@value #DPOP_REPLAY_CACHE_BEAN}; add {@link ProtectedResourceMetadataCustomizer}
+ * beans to change the metadata. With {@code mcp.oauth.server.dpop.enabled} (or {@code required}) DPoP-bound tokens are
+ * accepted too ({@link DPoPProofVerifier}).
  */
 @AutoConfiguration(afterName = {
 		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
@@ -113,6 +127,13 @@ public final class McpOAuthServerAutoConfiguration {
 	public static final String SECURITY_FILTER_CHAIN_BEAN = "mcpOAuthSecurityFilterChain";
 
 	/**
+	 * Name of the cache of used DPoP proofs (a Spring {@link Cache} with an atomic {@code putIfAbsent}, as
+	 * {@link DPoPProofReplayValidator} uses it), present while DPoP is on; replace it with a shared one when several
+	 * instances serve the endpoint.
+	 */
+	public static final String DPOP_REPLAY_CACHE_BEAN = "mcpOAuthDPoPReplayCache";
+
+	/**
 	 * Order of the chain: ahead of application chains without an explicit order, which usually match any request.
 	 */
 	public static final int SECURITY_FILTER_CHAIN_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
@@ -121,8 +142,8 @@ public final class McpOAuthServerAutoConfiguration {
 
 	private final McpOAuthServerProperties properties;
 
-	McpOAuthServerAutoConfiguration(McpOAuthServerProperties properties) {
-		McpOAuthServerPropertiesValidator.validate(properties);
+	McpOAuthServerAutoConfiguration(McpOAuthServerProperties properties, ResourceLoader resourceLoader) {
+		McpOAuthServerPropertiesValidator.validate(properties, resourceLoader.getClassLoader());
 		if (properties.getResource() == null && properties.getAudiences().isEmpty()) {
 			logger.warn("mcp.oauth.server.resource is not set: the resource identifier, and with it the accepted "
 					+ "token audience, is derived from each request's host. Set it to the public URL of the MCP "
@@ -155,13 +176,25 @@ public final class McpOAuthServerAutoConfiguration {
 	@Bean(name = ENTRY_POINT_BEAN, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = ENTRY_POINT_BEAN)
 	AuthenticationEntryPoint mcpOAuthAuthenticationEntryPoint(McpProtectedResource resource) {
-		return new McpBearerTokenAuthenticationEntryPoint(resource, this.properties.getRequiredScopes());
+		return new McpBearerTokenAuthenticationEntryPoint(resource, this.properties.getRequiredScopes(),
+				challengeSchemes());
 	}
 
 	@Bean(name = ACCESS_DENIED_HANDLER_BEAN, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = ACCESS_DENIED_HANDLER_BEAN)
 	AccessDeniedHandler mcpOAuthAccessDeniedHandler(McpProtectedResource resource) {
-		return new McpBearerTokenAccessDeniedHandler(resource, this.properties.getRequiredScopes());
+		return new McpBearerTokenAccessDeniedHandler(resource, this.properties.getRequiredScopes(),
+				challengeSchemes());
+	}
+
+	private ChallengeSchemes challengeSchemes() {
+		McpOAuthServerProperties.Dpop dpop = this.properties.getDpop();
+		return isOn(dpop) ? ChallengeSchemes.withDPoP(!dpop.isRequired(), dpop.getAlgorithms())
+				: ChallengeSchemes.bearerOnly();
+	}
+
+	static boolean isOn(McpOAuthServerProperties.Dpop dpop) {
+		return dpop.isEnabled() || dpop.isRequired();
 	}
 
 	@Bean(name = SECURITY_FILTER_CHAIN_BEAN)
@@ -172,17 +205,27 @@ public final class McpOAuthServerAutoConfiguration {
 			@Qualifier(ENTRY_POINT_BEAN) AuthenticationEntryPoint entryPoint,
 			@Qualifier(ACCESS_DENIED_HANDLER_BEAN) AccessDeniedHandler accessDeniedHandler,
 			ObjectProvider<ProtectedResourceMetadataCustomizer> metadataCustomizers,
-			ObjectProvider<FilterChainProxy> filterChains) {
+			ObjectProvider<FilterChainProxy> filterChains,
+			@Qualifier(DPOP_REPLAY_CACHE_BEAN) ObjectProvider<Cache> dpopReplayCache) {
 		String[] metadataPaths = ProtectedResourceMetadataFilter.paths(resource).toArray(String[]::new);
 		McpBearerAuthenticationManagerResolver authenticationManagers = new McpBearerAuthenticationManagerResolver(
 				decoder, ScopeAuthoritiesConverter.authenticationConverter(), resource,
 				this.properties.getAudiences(), issuerAudiences());
 		ConfiguredMetadataCustomizer configuredMetadata = new ConfiguredMetadataCustomizer(this.properties);
+		McpOAuthServerProperties.Dpop dpop = this.properties.getDpop();
+		DPoPMetadataCustomizer dpopMetadata = isOn(dpop)
+				? new DPoPMetadataCustomizer(dpop.getAlgorithms(), dpop.isRequired()) : null;
 		ProtectedResourceMetadataFilter metadataFilter = new ProtectedResourceMetadataFilter(resource,
 				(builder) -> {
 					configuredMetadata.customize(builder);
+					if (dpopMetadata != null) {
+						dpopMetadata.customize(builder);
+					}
 					metadataCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 				});
+		BearerTokenResolver bearerTokens = isOn(dpop)
+				? addDPoP(http, authenticationManagers, resource, entryPoint, dpopReplayCache.getObject())
+				: new HeaderOnlyBearerTokenResolver();
 		List<String> mcpPaths = new ArrayList<>();
 		resource.paths().forEach((path) -> mcpPaths.addAll(List.of(path, path + "/**")));
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
@@ -199,7 +242,7 @@ public final class McpOAuthServerAutoConfiguration {
 				.anyRequest()
 				.authenticated())
 			.oauth2ResourceServer((resourceServer) -> resourceServer.authenticationManagerResolver(authenticationManagers)
-				.bearerTokenResolver(new HeaderOnlyBearerTokenResolver())
+				.bearerTokenResolver(bearerTokens)
 				.authenticationEntryPoint(entryPoint)
 				.accessDeniedHandler(accessDeniedHandler))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
@@ -227,6 +270,23 @@ public final class McpOAuthServerAutoConfiguration {
 		return audiences;
 	}
 
+	/**
+	 * Puts the DPoP authentication in front of the bearer one.
+	 * @return the bearer token resolver: one that refuses every bearer token when DPoP is required
+	 */
+	private BearerTokenResolver addDPoP(HttpSecurity http, McpBearerAuthenticationManagerResolver accessTokens,
+			McpProtectedResource resource, AuthenticationEntryPoint entryPoint, Cache replayCache) {
+		McpOAuthServerProperties.Dpop dpop = this.properties.getDpop();
+		DPoPNonces nonces = dpop.getNonce().isEnabled()
+				? new DPoPNonces(dpop.getNonce().getLifetime(), Clock.systemUTC()) : null;
+		DPoPProofVerifier verifier = new DPoPProofVerifier(dpop.getAlgorithms(), dpop.getProofMaxAge(), replayCache,
+				nonces);
+		http.addFilterBefore(new DPoPAuthenticationFilter(verifier, accessTokens, resource, entryPoint),
+				BearerTokenAuthenticationFilter.class);
+		BearerTokenResolver bearer = new HeaderOnlyBearerTokenResolver();
+		return dpop.isRequired() ? DPoPAuthenticationFilter.refusingBearerTokens(bearer) : bearer;
+	}
+
 	private static UrlBasedCorsConfigurationSource metadataCors() {
 		CorsConfiguration metadata = new CorsConfiguration();
 		metadata.addAllowedOrigin(CorsConfiguration.ALL);
@@ -236,6 +296,46 @@ public final class McpOAuthServerAutoConfiguration {
 		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
 		source.registerCorsConfiguration(McpProtectedResource.WELL_KNOWN_PATH + "/**", metadata);
 		return source;
+	}
+
+	/**
+	 * The memory of used DPoP proofs, while DPoP is on: Spring Security's in-memory one, bounded by
+	 * {@code mcp.oauth.server.dpop.replay-cache.*}. Spring Security 7.0.6 and older have none (and no configurable
+	 * proof checks); {@link McpOAuthServerPropertiesValidator} then stops the start-up.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.security.oauth2.jwt.DPoPProofReplayValidator")
+	@Conditional(DPoPOnCondition.class)
+	static class DPoPReplayCacheConfiguration {
+
+		@Bean(name = DPOP_REPLAY_CACHE_BEAN, defaultCandidate = false)
+		@ConditionalOnMissingBean(name = DPOP_REPLAY_CACHE_BEAN)
+		Cache mcpOAuthDPoPReplayCache(McpOAuthServerProperties properties) {
+			DPoPProofReplayValidator.InMemoryCache cache = new DPoPProofReplayValidator.InMemoryCache();
+			cache.setMaxSize(properties.getDpop().getReplayCache().getMaxSize());
+			cache.setMaxRequestsPerKey(properties.getDpop().getReplayCache().getMaxProofsPerKey());
+			return cache;
+		}
+
+	}
+
+	/** DPoP is on when {@code mcp.oauth.server.dpop.enabled} or {@code required} is true. */
+	static final class DPoPOnCondition extends AnyNestedCondition {
+
+		DPoPOnCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(prefix = "mcp.oauth.server.dpop", name = "enabled", havingValue = "true")
+		static class Enabled {
+
+		}
+
+		@ConditionalOnProperty(prefix = "mcp.oauth.server.dpop", name = "required", havingValue = "true")
+		static class Required {
+
+		}
+
 	}
 
 	/**

@@ -142,8 +142,17 @@ public class McpOAuthServerProperties {
 	 */
 	private final TokenCache tokenCache = new TokenCache();
 
+	/**
+	 * DPoP (RFC 9449): access tokens bound to a client's key, each request carrying a proof signed with it.
+	 */
+	private final Dpop dpop = new Dpop();
+
 	public TokenCache getTokenCache() {
 		return this.tokenCache;
+	}
+
+	public Dpop getDpop() {
+		return this.dpop;
 	}
 
 	public boolean isEnabled() {
@@ -434,6 +443,162 @@ public class McpOAuthServerProperties {
 
 		public void setMaxSize(int maxSize) {
 			this.maxSize = maxSize;
+		}
+
+	}
+
+	/**
+	 * DPoP (RFC 9449): access tokens whose 'cnf.jkt' binds them to a client's key, sent with the DPoP scheme and a
+	 * DPoP proof signed with that key on every request.
+	 */
+	public static class Dpop {
+
+		/**
+		 * Whether DPoP-bound access tokens are accepted, with the 'DPoP' authorization scheme and a proof checked on
+		 * each request (method, URL, 'iat', single use of 'jti', 'ath', key binding, and the nonce when enabled).
+		 * Bearer tokens stay accepted unless 'required' is set; a DPoP-bound token is never accepted as a bearer
+		 * token. Challenges then name both schemes, and the metadata advertises the proof algorithms.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Whether only DPoP-bound access tokens are accepted: a bearer token is refused with a DPoP challenge, and
+		 * the metadata says 'dpop_bound_access_tokens_required': true. Switches DPoP on by itself.
+		 */
+		private boolean required;
+
+		/**
+		 * JWS algorithms accepted for DPoP proofs, advertised as 'dpop_signing_alg_values_supported' and in the
+		 * 'algs' of DPoP challenges. RSA and ECDSA ones only (RS*, PS*, ES*): proofs carry their public key, so an
+		 * HMAC or 'none' proof proves nothing.
+		 */
+		private List<String> algorithms = new ArrayList<>(
+				List.of("ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512"));
+
+		/**
+		 * How far a proof's 'iat' may lie from the server's clock, in the past or the future (clock skew
+		 * included). Its 'jti' is remembered for as long, so a proof is accepted at most once. At most 5m.
+		 */
+		private Duration proofMaxAge = Duration.ofSeconds(60);
+
+		/**
+		 * The memory of proofs already used (their 'jti'), kept per application instance.
+		 */
+		private final ReplayCache replayCache = new ReplayCache();
+
+		/**
+		 * Server-provided nonces (RFC 9449 section 9).
+		 */
+		private final Nonce nonce = new Nonce();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isRequired() {
+			return this.required;
+		}
+
+		public void setRequired(boolean required) {
+			this.required = required;
+		}
+
+		public List<String> getAlgorithms() {
+			return this.algorithms;
+		}
+
+		public void setAlgorithms(List<String> algorithms) {
+			this.algorithms = algorithms;
+		}
+
+		public Duration getProofMaxAge() {
+			return this.proofMaxAge;
+		}
+
+		public void setProofMaxAge(Duration proofMaxAge) {
+			this.proofMaxAge = proofMaxAge;
+		}
+
+		public ReplayCache getReplayCache() {
+			return this.replayCache;
+		}
+
+		public Nonce getNonce() {
+			return this.nonce;
+		}
+
+	}
+
+	/**
+	 * The memory of used DPoP proofs: a proof whose 'jti' is in it is refused as a replay.
+	 */
+	public static class ReplayCache {
+
+		/**
+		 * Most proofs remembered at once; when it is full (more proofs within proof-max-age than this), new proofs
+		 * are refused until older ones expire.
+		 */
+		private int maxSize = 100_000;
+
+		/**
+		 * Most proofs of one client key remembered at once: a client may make this many requests within
+		 * proof-max-age; more are refused until older proofs expire.
+		 */
+		private int maxProofsPerKey = 1000;
+
+		public int getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(int maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public int getMaxProofsPerKey() {
+			return this.maxProofsPerKey;
+		}
+
+		public void setMaxProofsPerKey(int maxProofsPerKey) {
+			this.maxProofsPerKey = maxProofsPerKey;
+		}
+
+	}
+
+	/**
+	 * Server-provided DPoP nonces: a proof must carry the current (or the previous) nonce, which the server hands
+	 * out in the 'DPoP-Nonce' response header; a proof without it gets 401 'use_dpop_nonce'.
+	 */
+	public static class Nonce {
+
+		/**
+		 * Whether proofs must carry a nonce of this server (limits how long a proof made in advance can be used).
+		 */
+		private boolean enabled;
+
+		/**
+		 * How long a nonce is handed out before a new one replaces it; the previous one stays accepted for as long
+		 * again. Nonces are kept per application instance.
+		 */
+		private Duration lifetime = Duration.ofMinutes(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getLifetime() {
+			return this.lifetime;
+		}
+
+		public void setLifetime(Duration lifetime) {
+			this.lifetime = lifetime;
 		}
 
 	}

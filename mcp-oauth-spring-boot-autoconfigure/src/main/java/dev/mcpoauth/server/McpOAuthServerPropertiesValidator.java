@@ -17,6 +17,7 @@ import dev.mcpoauth.discovery.HttpsPolicy;
 import dev.mcpoauth.server.jwt.AccessTokenDecoders;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.ClassUtils;
 
 /**
  * Checks {@link McpOAuthServerProperties} at start-up. A wrong value or combination fails with an
@@ -35,10 +36,18 @@ final class McpOAuthServerPropertiesValidator {
 
 	private static final String OFFLINE_ACCESS = "offline_access";
 
+	private static final String DPOP_REPLAY_VALIDATOR = "org.springframework.security.oauth2.jwt.DPoPProofReplayValidator";
+
+	private static final Duration MAX_PROOF_AGE = Duration.ofMinutes(5);
+
 	private McpOAuthServerPropertiesValidator() {
 	}
 
-	static void validate(McpOAuthServerProperties properties) {
+	/**
+	 * @param properties the properties
+	 * @param classLoader the application's class loader (DPoP needs classes that older Spring Security lacks)
+	 */
+	static void validate(McpOAuthServerProperties properties, ClassLoader classLoader) {
 		if (properties.getEndpoint() != null) {
 			validateEndpoint(properties.getEndpoint());
 		}
@@ -68,6 +77,9 @@ final class McpOAuthServerPropertiesValidator {
 		if (properties.getTokenCache().getMaxSize() < 1) {
 			throw invalid("token-cache.max-size", properties.getTokenCache().getMaxSize(), "Use a size of 1 or more");
 		}
+		if (McpOAuthServerAutoConfiguration.isOn(properties.getDpop())) {
+			validateDPoP(properties.getDpop(), classLoader);
+		}
 		validateScopes("required-scopes", properties.getRequiredScopes());
 		validateScopes("scopes-supported", properties.getScopesSupported());
 		for (Map.Entry<String, List<String>> entry : properties.getToolScopes().entrySet()) {
@@ -86,6 +98,40 @@ final class McpOAuthServerPropertiesValidator {
 		if (jwks.getRefreshCooldown().compareTo(jwks.getCacheTtl()) >= 0) {
 			throw invalid("jwks.refresh-cooldown", jwks.getRefreshCooldown(), "Use a cool-down shorter than "
 					+ PREFIX + "jwks.cache-ttl (" + jwks.getCacheTtl() + "), or keys could never be refreshed");
+		}
+	}
+
+	private static void validateDPoP(McpOAuthServerProperties.Dpop dpop, ClassLoader classLoader) {
+		if (!ClassUtils.isPresent(DPOP_REPLAY_VALIDATOR, classLoader)) {
+			throw invalid("dpop.enabled", true, "DPoP needs Spring Security 7.0.7, 7.1.1 or newer (with "
+					+ "DPoPProofReplayValidator): upgrade it, or switch " + PREFIX + "dpop.enabled and required off");
+		}
+		if (dpop.getAlgorithms().isEmpty()) {
+			throw invalid("dpop.algorithms", "[]", "List at least one algorithm, e.g. ES256");
+		}
+		for (String name : dpop.getAlgorithms()) {
+			JWSAlgorithm algorithm = (name != null) ? JWSAlgorithm.parse(name) : null;
+			if (algorithm == null || !(JWSAlgorithm.Family.RSA.contains(algorithm)
+					|| JWSAlgorithm.Family.EC.contains(algorithm))) {
+				throw invalid("dpop.algorithms", name,
+						"DPoP proofs are verified with RSA and ECDSA algorithms only: use e.g. ES256, PS256, RS256");
+			}
+		}
+		Duration maxAge = dpop.getProofMaxAge();
+		if (maxAge == null || maxAge.isNegative() || maxAge.isZero() || maxAge.compareTo(MAX_PROOF_AGE) > 0) {
+			throw invalid("dpop.proof-max-age", maxAge, "Use a positive duration of at most " + MAX_PROOF_AGE.toMinutes()
+					+ "m (a proof is meant for one request, now), e.g. 60s");
+		}
+		if (dpop.getReplayCache().getMaxSize() < 1) {
+			throw invalid("dpop.replay-cache.max-size", dpop.getReplayCache().getMaxSize(), "Use a size of 1 or more");
+		}
+		if (dpop.getReplayCache().getMaxProofsPerKey() < 1) {
+			throw invalid("dpop.replay-cache.max-proofs-per-key", dpop.getReplayCache().getMaxProofsPerKey(),
+					"Use a number of 1 or more");
+		}
+		Duration lifetime = dpop.getNonce().getLifetime();
+		if (lifetime == null || lifetime.isNegative() || lifetime.isZero()) {
+			throw invalid("dpop.nonce.lifetime", lifetime, "Use a positive duration, e.g. 5m");
 		}
 	}
 

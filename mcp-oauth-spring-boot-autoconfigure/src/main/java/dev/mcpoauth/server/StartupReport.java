@@ -43,7 +43,7 @@ final class StartupReport implements SmartInitializingSingleton {
 		logger.info("MCP OAuth protects " + paths + " (metadata at " + this.resource.metadataPath() + "): resource "
 				+ ((this.properties.getResource() != null) ? this.properties.getResource() : "derived from each request")
 				+ ", tokens verified with " + keySource() + ", required scopes " + this.properties.getRequiredScopes()
-				+ ", tool scopes " + this.properties.getToolScopes());
+				+ ", tool scopes " + this.properties.getToolScopes() + dpop());
 		if (this.beans.containsBean(BOOT_DEFAULT_CHAIN) && nobodyCanLogIn()) {
 			logger.warn("Every path other than the MCP endpoint (" + paths + ") is governed by Spring Boot's default "
 					+ "security chain, which nobody can log in to (there is no UserDetailsService): they all answer "
@@ -58,6 +58,16 @@ final class StartupReport implements SmartInitializingSingleton {
 		return List.of(UserDetailsService.class, AuthenticationProvider.class, AuthenticationManager.class)
 			.stream()
 			.allMatch((type) -> this.beans.getBeanNamesForType(type, false, false).length == 0);
+	}
+
+	private String dpop() {
+		McpOAuthServerProperties.Dpop dpop = this.properties.getDpop();
+		if (!McpOAuthServerAutoConfiguration.isOn(dpop)) {
+			return "";
+		}
+		return (dpop.isRequired() ? ", DPoP-bound tokens only" : ", DPoP-bound tokens accepted") + " (proofs "
+				+ dpop.getAlgorithms() + ", at most " + dpop.getProofMaxAge().toSeconds() + "s old"
+				+ (dpop.getNonce().isEnabled() ? ", with a nonce" : "") + ")";
 	}
 
 	private String keySource() {

@@ -22,7 +22,11 @@ class ConfigurationMetadataTests {
 			List<Map<String, Object>> properties = (List<Map<String, Object>>) metadata.get("properties");
 			assertThat(properties).extracting((property) -> property.get("name"))
 				.contains("mcp.oauth.server.issuer-uri", "mcp.oauth.server.resource", "mcp.oauth.server.audiences",
-						"mcp.oauth.server.required-scopes", "mcp.oauth.server.jwks.refresh-cooldown");
+						"mcp.oauth.server.required-scopes", "mcp.oauth.server.jwks.refresh-cooldown",
+						"mcp.oauth.server.dpop.enabled", "mcp.oauth.server.dpop.required",
+						"mcp.oauth.server.dpop.algorithms", "mcp.oauth.server.dpop.proof-max-age",
+						"mcp.oauth.server.dpop.replay-cache.max-size", "mcp.oauth.server.dpop.replay-cache.max-proofs-per-key",
+						"mcp.oauth.server.dpop.nonce.enabled", "mcp.oauth.server.dpop.nonce.lifetime");
 			assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
 				.as((String) property.get("name"))
 				.isNotBlank());

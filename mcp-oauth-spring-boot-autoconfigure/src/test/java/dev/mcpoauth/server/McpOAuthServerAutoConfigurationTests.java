@@ -8,6 +8,8 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.mcpoauth.Jwts;
+import dev.mcpoauth.server.dpop.DPoPAuthenticationFilter;
+import jakarta.servlet.Filter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,11 +21,15 @@ import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.cache.Cache;
+import org.springframework.cache.concurrent.ConcurrentMapCache;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.jwt.DPoPProofReplayValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -138,6 +144,47 @@ class McpOAuthServerAutoConfigurationTests {
 	}
 
 	@Test
+	void dPoPIsOffByDefaultAndItsReplayCacheCanBeReplacedByName() {
+		this.runner.withPropertyValues(ISSUER).run((context) -> {
+			assertThat(context).doesNotHaveBean(McpOAuthServerAutoConfiguration.DPOP_REPLAY_CACHE_BEAN);
+			assertThat(filters(context)).doesNotHaveAnyElementsOfTypes(DPoPAuthenticationFilter.class);
+		});
+		Cache application = new ConcurrentMapCache("application");
+		this.runner.withPropertyValues(ISSUER, "mcp.oauth.server.dpop.enabled=true")
+			.withBean("applicationCache", Cache.class, () -> application)
+			.run((context) -> {
+				assertThat(context.getBean(McpOAuthServerAutoConfiguration.DPOP_REPLAY_CACHE_BEAN))
+					.isInstanceOf(DPoPProofReplayValidator.InMemoryCache.class);
+				assertThat(context.getBean(Cache.class)).as("the application's cache stays the one injected by type")
+					.isSameAs(application);
+				assertThat(filters(context)).hasAtLeastOneElementOfType(DPoPAuthenticationFilter.class);
+			});
+		Cache shared = new ConcurrentMapCache("shared");
+		this.runner.withPropertyValues(ISSUER, "mcp.oauth.server.dpop.required=true")
+			.withBean(McpOAuthServerAutoConfiguration.DPOP_REPLAY_CACHE_BEAN, Cache.class, () -> shared)
+			.run((context) -> assertThat(context.getBean(McpOAuthServerAutoConfiguration.DPOP_REPLAY_CACHE_BEAN))
+				.isSameAs(shared));
+	}
+
+	@Test
+	void dPoPOnASpringSecurityWithoutItsReplayValidatorStopsTheStartUp() {
+		this.runner.withPropertyValues(ISSUER, "mcp.oauth.server.dpop.enabled=true")
+			.withClassLoader(new FilteredClassLoader(DPoPProofReplayValidator.class))
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("mcp.oauth.server.dpop.enabled")
+				.hasMessageContaining("Spring Security 7.0.7, 7.1.1 or newer"));
+		this.runner.withPropertyValues(ISSUER)
+			.withClassLoader(new FilteredClassLoader(DPoPProofReplayValidator.class))
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	private static List<Filter> filters(AssertableWebApplicationContext context) {
+		return context.getBean(McpOAuthServerAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN, SecurityFilterChain.class)
+			.getFilters();
+	}
+
+	@Test
 	void theChainCanBeReplacedByName() {
 		this.runner.withPropertyValues(ISSUER).withUserConfiguration(ReplacementChainConfiguration.class)
 			.run((context) -> assertThat(context.getBean(McpOAuthServerAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN))
@@ -236,6 +283,15 @@ class McpOAuthServerAutoConfigurationTests {
 			plain http issuer of several    | mcp.oauth.server.issuers.a.issuer-uri=http://a.example                 | mcp.oauth.server.issuers.a.issuer-uri | allow-insecure-http
 			relative JWK Set of an issuer   | mcp.oauth.server.issuers.a.issuer-uri=https://a.example,mcp.oauth.server.issuers.a.jwk-set-uri=/keys | mcp.oauth.server.issuers.a.jwk-set-uri | absolute
 			blank audience of an issuer     | mcp.oauth.server.issuers.a.issuer-uri=https://a.example,mcp.oauth.server.issuers.a.audiences[0]= | mcp.oauth.server.issuers.a.audiences | 'aud'
+			DPoP proof with HMAC            | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.algorithms=HS256 | mcp.oauth.server.dpop.algorithms | RSA and ECDSA algorithms only
+			DPoP proof with none            | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.required=true,mcp.oauth.server.dpop.algorithms=none | mcp.oauth.server.dpop.algorithms | RSA and ECDSA algorithms only
+			DPoP proof with EdDSA           | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.algorithms=EdDSA | mcp.oauth.server.dpop.algorithms | RSA and ECDSA algorithms only
+			DPoP without algorithms         | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.algorithms= | mcp.oauth.server.dpop.algorithms | at least one algorithm
+			DPoP proofs that never age      | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.proof-max-age=0s | mcp.oauth.server.dpop.proof-max-age | positive duration
+			DPoP proofs valid for an hour   | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.proof-max-age=1h | mcp.oauth.server.dpop.proof-max-age | at most 5m
+			DPoP replay cache of nothing    | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.replay-cache.max-size=0 | mcp.oauth.server.dpop.replay-cache.max-size | 1 or more
+			DPoP no proof per key           | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.replay-cache.max-proofs-per-key=0 | mcp.oauth.server.dpop.replay-cache.max-proofs-per-key | 1 or more
+			DPoP nonce of no lifetime       | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.nonce.lifetime=0s | mcp.oauth.server.dpop.nonce.lifetime | positive duration
 			""")
 	void badConfigurationFailsAtStartupNamingThePropertyAndTheFix(String name, String properties, String property,
 			String fix) {

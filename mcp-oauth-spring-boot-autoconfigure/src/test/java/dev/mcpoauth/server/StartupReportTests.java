@@ -42,7 +42,21 @@ class StartupReportTests {
 		this.runner.run((context) -> assertThat(context).hasNotFailed());
 		assertThat(output).contains("MCP OAuth protects /mcp/** (metadata at /.well-known/oauth-protected-resource/mcp)"
 				+ ": resource https://mcp.example/mcp, tokens verified with the keys of issuer https://idp.example")
-			.contains("required scopes [mcp:tools], tool scopes {admin-report=[mcp:admin]}");
+			.contains("required scopes [mcp:tools], tool scopes {admin-report=[mcp:admin]}")
+			.doesNotContain("DPoP");
+	}
+
+	@Test
+	void saysWhetherDPoPIsAcceptedOrRequired(CapturedOutput output) {
+		this.runner.withPropertyValues("mcp.oauth.server.dpop.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("tool scopes {admin-report=[mcp:admin]}, DPoP-bound tokens accepted (proofs "
+				+ "[ES256, ES384, ES512, PS256, PS384, PS512, RS256, RS384, RS512], at most 60s old)");
+		this.runner
+			.withPropertyValues("mcp.oauth.server.dpop.required=true", "mcp.oauth.server.dpop.algorithms=ES256",
+					"mcp.oauth.server.dpop.nonce.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("DPoP-bound tokens only (proofs [ES256], at most 60s old, with a nonce)");
 	}
 
 	@Test

@@ -16,7 +16,8 @@ import org.springframework.security.web.access.AccessDeniedHandler;
  * Answers a valid token that lacks scopes with 403 and
  * {@code WWW-Authenticate: Bearer error="insufficient_scope", scope="...", resource_metadata="..."}, naming every
  * scope the request needs so that a client can step up in one go. Spring Security's
- * {@code BearerTokenAccessDeniedHandler} names neither the scopes nor the metadata.
+ * {@code BearerTokenAccessDeniedHandler} names neither the scopes nor the metadata. A request authenticated with
+ * the {@code DPoP} scheme gets the same challenge in that scheme ({@link ChallengeSchemes}).
  */
 public final class McpBearerTokenAccessDeniedHandler implements AccessDeniedHandler {
 
@@ -24,13 +25,26 @@ public final class McpBearerTokenAccessDeniedHandler implements AccessDeniedHand
 
 	private final List<String> requiredScopes;
 
+	private final ChallengeSchemes schemes;
+
 	/**
 	 * @param resource the protected resource
 	 * @param requiredScopes the scopes every request to the endpoint needs
 	 */
 	public McpBearerTokenAccessDeniedHandler(McpProtectedResource resource, List<String> requiredScopes) {
+		this(resource, requiredScopes, ChallengeSchemes.bearerOnly());
+	}
+
+	/**
+	 * @param resource the protected resource
+	 * @param requiredScopes the scopes every request to the endpoint needs
+	 * @param schemes the accepted authentication schemes
+	 */
+	public McpBearerTokenAccessDeniedHandler(McpProtectedResource resource, List<String> requiredScopes,
+			ChallengeSchemes schemes) {
 		this.resource = resource;
 		this.requiredScopes = List.copyOf(requiredScopes);
+		this.schemes = schemes;
 	}
 
 	@Override
@@ -38,11 +52,8 @@ public final class McpBearerTokenAccessDeniedHandler implements AccessDeniedHand
 			AccessDeniedException accessDeniedException) {
 		List<String> scopes = (accessDeniedException instanceof InsufficientScopeException insufficient)
 				? insufficient.getRequiredScopes() : this.requiredScopes;
-		String challenge = new BearerChallengeHeader().param("error", "insufficient_scope")
-			.param("error_description", "The access token lacks a scope this request needs")
-			.scope(scopes)
-			.param("resource_metadata", this.resource.metadataUrl(request))
-			.toString();
+		String challenge = this.schemes.forbidden(request.getHeader(HttpHeaders.AUTHORIZATION), scopes,
+				this.resource.metadataUrl(request));
 		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge);
 		response.setStatus(HttpStatus.FORBIDDEN.value());
 	}

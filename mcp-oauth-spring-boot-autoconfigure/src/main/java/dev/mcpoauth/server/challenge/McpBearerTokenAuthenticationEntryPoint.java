@@ -20,7 +20,9 @@ import org.springframework.security.web.AuthenticationEntryPoint;
  * {@code WWW-Authenticate: Bearer resource_metadata="...", scope="..."}; when a token was sent, the challenge
  * starts with {@code error="invalid_token"} and a short {@code error_description}. Unlike Spring Security's
  * {@code BearerTokenAuthenticationEntryPoint}, {@code resource_metadata} names the path-suffixed metadata of the
- * endpoint and the scopes the endpoint needs are always named. The body stays empty.
+ * endpoint and the scopes the endpoint needs are always named. With DPoP accepted, a {@code DPoP} challenge is
+ * added (or, with DPoP required, replaces the {@code Bearer} one) as {@link ChallengeSchemes} decides. The body
+ * stays empty.
  */
 public final class McpBearerTokenAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
@@ -28,29 +30,45 @@ public final class McpBearerTokenAuthenticationEntryPoint implements Authenticat
 
 	private final List<String> requiredScopes;
 
+	private final ChallengeSchemes schemes;
+
 	/**
 	 * @param resource the protected resource
 	 * @param requiredScopes the scopes every request to the endpoint needs
 	 */
 	public McpBearerTokenAuthenticationEntryPoint(McpProtectedResource resource, List<String> requiredScopes) {
+		this(resource, requiredScopes, ChallengeSchemes.bearerOnly());
+	}
+
+	/**
+	 * @param resource the protected resource
+	 * @param requiredScopes the scopes every request to the endpoint needs
+	 * @param schemes the accepted authentication schemes
+	 */
+	public McpBearerTokenAuthenticationEntryPoint(McpProtectedResource resource, List<String> requiredScopes,
+			ChallengeSchemes schemes) {
 		this.resource = resource;
 		this.requiredScopes = List.copyOf(requiredScopes);
+		this.schemes = schemes;
 	}
 
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) {
-		BearerChallengeHeader challenge = new BearerChallengeHeader();
 		HttpStatus status = HttpStatus.UNAUTHORIZED;
+		OAuth2Error error = null;
 		if (authException instanceof OAuth2AuthenticationException oauth2) {
-			OAuth2Error error = oauth2.getError();
-			challenge.param("error", error.getErrorCode()).param("error_description", error.getDescription());
+			error = oauth2.getError();
 			if (error instanceof BearerTokenError bearerError) {
 				status = bearerError.getHttpStatus();
 			}
 		}
-		challenge.param("resource_metadata", this.resource.metadataUrl(request)).scope(this.requiredScopes);
-		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge.toString());
+		List<String> challenges = this.schemes.unauthorized(request.getHeader(HttpHeaders.AUTHORIZATION),
+				(error != null) ? error.getErrorCode() : null, (error != null) ? error.getDescription() : null,
+				this.resource.metadataUrl(request), this.requiredScopes);
+		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenges.get(0));
+		challenges.subList(1, challenges.size())
+			.forEach((challenge) -> response.addHeader(HttpHeaders.WWW_AUTHENTICATE, challenge));
 		response.setStatus(status.value());
 	}
 

@@ -29,4 +29,11 @@ class BearerChallengeHeaderTests {
 		assertThat(new BearerChallengeHeader().toString()).isEqualTo("Bearer");
 	}
 
+	@Test
+	void theDPoPSchemeIsFormattedTheSameWay() {
+		assertThat(new BearerChallengeHeader("DPoP").param("error", "invalid_dpop_proof")
+			.param("algs", "ES256 PS256")
+			.toString()).isEqualTo("DPoP error=\"invalid_dpop_proof\", algs=\"ES256 PS256\"");
+	}
+
 }
