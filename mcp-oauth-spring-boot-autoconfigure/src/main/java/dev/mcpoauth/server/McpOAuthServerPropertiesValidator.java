@@ -3,6 +3,7 @@ package dev.mcpoauth.server;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -11,6 +12,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 
 import dev.mcpoauth.discovery.ConfiguredUris;
 import dev.mcpoauth.discovery.HttpsPolicy;
+import dev.mcpoauth.server.McpOAuthServerProperties.Introspection;
 import dev.mcpoauth.server.jwt.AccessTokenDecoders;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -31,6 +33,11 @@ final class McpOAuthServerPropertiesValidator {
 	private static final int MIN_HMAC_SECRET_BYTES = 32;
 
 	private static final String OFFLINE_ACCESS = "offline_access";
+
+	private static final String INTROSPECTION = "introspection.";
+
+	private static final List<String> INTROSPECTION_METHODS = List.of(TokenSources.CLIENT_SECRET_BASIC,
+			"client_secret_post", TokenSources.PRIVATE_KEY_JWT);
 
 	private McpOAuthServerPropertiesValidator() {
 	}
@@ -56,6 +63,7 @@ final class McpOAuthServerPropertiesValidator {
 			throw invalid("clock-skew", properties.getClockSkew(), "Use a duration of zero or more, e.g. 60s");
 		}
 		validateJwks(properties.getJwks());
+		validateIntrospection(properties, https);
 		if (properties.getTokenCache().getMaxSize() < 1) {
 			throw invalid("token-cache.max-size", properties.getTokenCache().getMaxSize(), "Use a size of 1 or more");
 		}
@@ -67,16 +75,110 @@ final class McpOAuthServerPropertiesValidator {
 	}
 
 	private static void validateJwks(McpOAuthServerProperties.Jwks jwks) {
-		for (Map.Entry<String, Duration> entry : Map.of("cache-ttl", jwks.getCacheTtl(), "refresh-cooldown",
-				jwks.getRefreshCooldown(), "connect-timeout", jwks.getConnectTimeout(), "read-timeout",
-				jwks.getReadTimeout()).entrySet()) {
-			if (entry.getValue() == null || entry.getValue().isNegative() || entry.getValue().isZero()) {
-				throw invalid("jwks." + entry.getKey(), entry.getValue(), "Use a positive duration");
-			}
-		}
+		requirePositive("jwks.cache-ttl", jwks.getCacheTtl());
+		requirePositive("jwks.refresh-cooldown", jwks.getRefreshCooldown());
+		requirePositive("jwks.connect-timeout", jwks.getConnectTimeout());
+		requirePositive("jwks.read-timeout", jwks.getReadTimeout());
 		if (jwks.getRefreshCooldown().compareTo(jwks.getCacheTtl()) >= 0) {
 			throw invalid("jwks.refresh-cooldown", jwks.getRefreshCooldown(), "Use a cool-down shorter than "
 					+ PREFIX + "jwks.cache-ttl (" + jwks.getCacheTtl() + "), or keys could never be refreshed");
+		}
+	}
+
+	private static void requirePositive(String name, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw invalid(name, value, "Use a positive duration");
+		}
+	}
+
+	/**
+	 * Introspection is on with a client id; then it needs an endpoint (configured, or discovered from the issuer),
+	 * credentials that fit the client authentication method and nothing that would go unused.
+	 */
+	private static void validateIntrospection(McpOAuthServerProperties properties, HttpsPolicy https) {
+		Introspection introspection = properties.getIntrospection();
+		validateAbsolute(INTROSPECTION + "endpoint", introspection.getEndpoint(), https);
+		if (!TokenSources.introspects(properties)) {
+			String orphan = (introspection.getEndpoint() != null) ? "endpoint"
+					: (introspection.getClientSecret() != null) ? "client-secret"
+							: (introspection.getPrivateKeyLocation() != null) ? "private-key-location"
+									: (introspection.getMode() == Introspection.Mode.ALL) ? "mode" : null;
+			if (orphan != null) {
+				throw invalid(INTROSPECTION + "client-id", null, PREFIX + INTROSPECTION + orphan
+						+ " is set, but introspection is off: set " + PREFIX + INTROSPECTION
+						+ "client-id to the MCP server's client id at the authorization server");
+			}
+			return;
+		}
+		if (introspection.getClientId().isBlank()) {
+			throw invalid(INTROSPECTION + "client-id", "", "Set the MCP server's client id at the authorization server");
+		}
+		if (introspection.getEndpoint() == null && properties.getIssuerUri() == null) {
+			throw invalid(INTROSPECTION + "endpoint", null, "Set the introspection endpoint, or " + PREFIX
+					+ "issuer-uri to discover it from the issuer's metadata");
+		}
+		validateIntrospectionClient(properties, introspection);
+		if (introspection.getMode() == Introspection.Mode.ALL) {
+			Map<String, Object> keySources = new LinkedHashMap<>();
+			keySources.put("jwk-set-uri", properties.getJwkSetUri());
+			keySources.put("public-key-location", properties.getPublicKeyLocation());
+			keySources.put("hmac-secret", (properties.getHmacSecret() != null) ? "<hidden>" : null);
+			for (Map.Entry<String, Object> keySource : keySources.entrySet()) {
+				if (keySource.getValue() != null) {
+					throw invalid(keySource.getKey(), keySource.getValue(), PREFIX + INTROSPECTION
+							+ "mode=all introspects every token, so this key would never verify one: remove it, "
+							+ "or set " + PREFIX + INTROSPECTION + "mode=opaque to verify JWTs with it");
+				}
+			}
+		}
+		requirePositive(INTROSPECTION + "connect-timeout", introspection.getConnectTimeout());
+		requirePositive(INTROSPECTION + "timeout", introspection.getTimeout());
+		if (introspection.getConnectTimeout().compareTo(introspection.getTimeout()) > 0) {
+			throw invalid(INTROSPECTION + "connect-timeout", introspection.getConnectTimeout(),
+					"Use a connect timeout no longer than " + PREFIX + INTROSPECTION + "timeout ("
+							+ introspection.getTimeout() + "), which bounds the whole request");
+		}
+		Introspection.Cache cache = introspection.getCache();
+		if (cache.getTtl() == null || cache.getTtl().isNegative()) {
+			throw invalid(INTROSPECTION + "cache.ttl", cache.getTtl(),
+					"Use a duration of zero (no cache) or more, e.g. 60s");
+		}
+		if (cache.getMaxSize() < 1) {
+			throw invalid(INTROSPECTION + "cache.max-size", cache.getMaxSize(), "Use a size of 1 or more");
+		}
+	}
+
+	private static void validateIntrospectionClient(McpOAuthServerProperties properties, Introspection introspection) {
+		String method = TokenSources.introspectionClientAuthenticationMethod(introspection);
+		if (!INTROSPECTION_METHODS.contains(method)) {
+			throw invalid(INTROSPECTION + "client-authentication-method", method, "Use one of " + INTROSPECTION_METHODS);
+		}
+		if (!TokenSources.PRIVATE_KEY_JWT.equals(method)) {
+			if (introspection.getClientSecret() == null) {
+				throw invalid(INTROSPECTION + "client-secret", null, method + " needs the client's secret");
+			}
+			if (introspection.getPrivateKeyLocation() != null) {
+				throw invalid(INTROSPECTION + "private-key-location", introspection.getPrivateKeyLocation(),
+						"Remove it, or set " + PREFIX + INTROSPECTION + "client-authentication-method=private_key_jwt");
+			}
+			return;
+		}
+		if (introspection.getPrivateKeyLocation() == null) {
+			throw invalid(INTROSPECTION + "private-key-location", null,
+					"private_key_jwt needs the key that signs client assertions: a PKCS#8 PEM or JWK file");
+		}
+		if (introspection.getClientSecret() != null) {
+			throw invalid(INTROSPECTION + "client-secret", "<hidden>",
+					"Remove it: the introspection client authenticates with private_key_jwt");
+		}
+		if (properties.getIssuerUri() == null) {
+			throw invalid("issuer-uri", null, "private_key_jwt client assertions name the issuer as their audience: "
+					+ "set " + PREFIX + "issuer-uri");
+		}
+		Duration lifetime = introspection.getAssertionLifetime();
+		if (lifetime == null || lifetime.isNegative() || lifetime.isZero() || lifetime.getSeconds() > 300) {
+			throw invalid(INTROSPECTION + "assertion-lifetime", lifetime,
+					"Use a short positive duration, at most 5m (e.g. 60s)");
 		}
 	}
 
@@ -98,10 +200,11 @@ final class McpOAuthServerPropertiesValidator {
 			throw invalid("jwk-set-uri", properties.getJwkSetUri(), "Set only one of " + PREFIX + "jwk-set-uri, "
 					+ PREFIX + "public-key-location and " + PREFIX + "hmac-secret");
 		}
-		if (sources == 0 && properties.getIssuerUri() == null) {
+		if (sources == 0 && properties.getIssuerUri() == null && !TokenSources.introspects(properties)) {
 			throw invalid("issuer-uri", null, "No key source to verify access tokens: set " + PREFIX
 					+ "issuer-uri (keys are discovered from it), " + PREFIX + "jwk-set-uri, " + PREFIX
-					+ "public-key-location or " + PREFIX + "hmac-secret");
+					+ "public-key-location or " + PREFIX + "hmac-secret, or introspect tokens with " + PREFIX
+					+ INTROSPECTION + "client-id");
 		}
 		if (properties.getPublicKeyLocation() != null && !properties.getPublicKeyLocation().exists()) {
 			throw invalid("public-key-location", properties.getPublicKeyLocation(),

@@ -42,7 +42,7 @@ final class StartupReport implements SmartInitializingSingleton {
 		String paths = this.resource.paths().stream().map((path) -> path + "/**").collect(Collectors.joining(", "));
 		logger.info("MCP OAuth protects " + paths + " (metadata at " + this.resource.metadataPath() + "): resource "
 				+ ((this.properties.getResource() != null) ? this.properties.getResource() : "derived from each request")
-				+ ", tokens verified with " + keySource() + ", required scopes " + this.properties.getRequiredScopes()
+				+ ", " + tokenSources() + ", required scopes " + this.properties.getRequiredScopes()
 				+ ", tool scopes " + this.properties.getToolScopes());
 		if (this.beans.containsBean(BOOT_DEFAULT_CHAIN) && nobodyCanLogIn()) {
 			logger.warn("Every path other than the MCP endpoint (" + paths + ") is governed by Spring Boot's default "
@@ -58,6 +58,19 @@ final class StartupReport implements SmartInitializingSingleton {
 		return List.of(UserDetailsService.class, AuthenticationProvider.class, AuthenticationManager.class)
 			.stream()
 			.allMatch((type) -> this.beans.getBeanNamesForType(type, false, false).length == 0);
+	}
+
+	private String tokenSources() {
+		String introspected = "introspected at " + ((this.properties.getIntrospection().getEndpoint() != null)
+				? this.properties.getIntrospection().getEndpoint()
+				: "the introspection_endpoint of issuer " + this.properties.getIssuerUri());
+		if (!TokenSources.introspects(this.properties)) {
+			return "tokens verified with " + keySource();
+		}
+		if (!TokenSources.verifiesJwtsLocally(this.properties)) {
+			return "every token " + introspected;
+		}
+		return "tokens verified with " + keySource() + " when they are signed JWTs, else " + introspected;
 	}
 
 	private String keySource() {

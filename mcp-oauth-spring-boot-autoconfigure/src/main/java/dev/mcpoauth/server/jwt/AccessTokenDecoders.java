@@ -73,10 +73,11 @@ public final class AccessTokenDecoders {
 	 * The issuers whose tokens are accepted: the configured issuer; without one, the configured authorization
 	 * servers, whose identifiers the metadata publishes as the issuers of this resource's tokens (RFC 9728). Never
 	 * "any issuer the keys verify": a JWK Set or key shared by several tenants must not let one tenant's tokens in.
+	 * Introspection answers that name an {@code iss} are held to the same list.
 	 * @param properties the server properties
 	 * @return the trusted issuers, never empty for validated properties
 	 */
-	private static List<URI> trustedIssuers(McpOAuthServerProperties properties) {
+	public static List<URI> trustedIssuers(McpOAuthServerProperties properties) {
 		return (properties.getIssuerUri() != null) ? List.of(properties.getIssuerUri())
 				: List.copyOf(properties.getAuthorizationServers());
 	}
