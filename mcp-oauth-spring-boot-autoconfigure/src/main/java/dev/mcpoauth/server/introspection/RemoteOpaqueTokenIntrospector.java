@@ -12,6 +12,7 @@ import dev.mcpoauth.server.introspection.IntrospectedTokenRules.RefusedTokenExce
 import org.springframework.http.HttpOutputMessage;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.FormHttpMessageConverter;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
 import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
 import org.springframework.security.oauth2.server.resource.introspection.OAuth2IntrospectionException;
@@ -32,6 +33,11 @@ import org.springframework.web.client.RestClientResponseException;
  * ({@link IntrospectionClientAuthentication}), with {@code token_type_hint=access_token}. The answer passes
  * {@link IntrospectedTokenRules}.
  *
+ * <p>The token never reaches a log: Spring's {@code RestClient} writes a request body's {@code toString()} to its
+ * DEBUG log, so Spring Security's introspector is handed a placeholder, and the form converter of each call writes
+ * the real token (and the client's credentials) only into the request's bytes. Were the placeholder ever sent, the
+ * authorization server would answer that it is not active.
+ *
  * <p>A refused token is a {@link BadOpaqueTokenException} whose message is the description for the client. Any
  * other failure (the endpoint down, slow, answering an error status, something other than a JSON object, or too
  * much) is an {@link OAuth2IntrospectionException} whose message says what happened without quoting the answer or
@@ -42,15 +48,20 @@ public final class RemoteOpaqueTokenIntrospector implements OpaqueTokenIntrospec
 	/** The largest introspection answer read, in bytes. */
 	public static final int SIZE_LIMIT = 64 * 1024;
 
+	/** What Spring Security's introspector, and with it any log of the request body, sees instead of the token. */
+	private static final String PLACEHOLDER = "(hidden)";
+
 	private final IntrospectionEndpoint endpoint;
 
 	private final IntrospectedTokenRules rules;
 
 	private final Duration timeout;
 
+	private final IntrospectionClientAuthentication client;
+
 	private final BoundedHttpClient http;
 
-	private final RestClient restClient;
+	private final JacksonJsonHttpMessageConverter json = new JacksonJsonHttpMessageConverter();
 
 	/**
 	 * @param endpoint where tokens are introspected
@@ -64,11 +75,8 @@ public final class RemoteOpaqueTokenIntrospector implements OpaqueTokenIntrospec
 		this.endpoint = endpoint;
 		this.rules = rules;
 		this.timeout = timeout;
+		this.client = client;
 		this.http = new BoundedHttpClient(connectTimeout, HttpClient.Redirect.NEVER, SIZE_LIMIT);
-		this.restClient = RestClient.builder()
-			.configureMessageConverters((converters) -> converters.registerDefaults()
-				.addCustomConverter(new AuthenticatingFormConverter(client)))
-			.build();
 	}
 
 	@Override
@@ -86,13 +94,16 @@ public final class RemoteOpaqueTokenIntrospector implements OpaqueTokenIntrospec
 		if (remaining.isNegative() || remaining.isZero()) {
 			throw new OAuth2IntrospectionException("No time left to introspect after discovering " + uri);
 		}
-		RestClient bounded = this.restClient.mutate()
+		RestClient bounded = RestClient.builder()
 			.requestFactory(new BoundedClientHttpRequestFactory(this.http, remaining))
+			.configureMessageConverters((converters) -> converters
+				.addCustomConverter(new IntrospectionFormConverter(token, this.client))
+				.addCustomConverter(this.json))
 			.build();
 		RestClientOpaqueTokenIntrospector introspector = new RestClientOpaqueTokenIntrospector(uri, bounded);
 		introspector.setAuthenticationConverter(this.rules);
 		try {
-			return introspector.introspect(token);
+			return introspector.introspect(PLACEHOLDER);
 		}
 		catch (RefusedTokenException ex) {
 			throw ex;
@@ -137,14 +148,18 @@ public final class RemoteOpaqueTokenIntrospector implements OpaqueTokenIntrospec
 	}
 
 	/**
-	 * Writes the introspection form ({@code token=...}, built by Spring Security) with the hint and the client's
-	 * authentication added, so that every client authentication method goes through one place.
+	 * Writes the introspection form built by Spring Security ({@code token=<placeholder>}) with the real token, the
+	 * hint and the client's authentication, so that none of them is in the object a log would print, and every
+	 * client authentication method goes through one place.
 	 */
-	private static final class AuthenticatingFormConverter extends FormHttpMessageConverter {
+	private static final class IntrospectionFormConverter extends FormHttpMessageConverter {
+
+		private final String token;
 
 		private final IntrospectionClientAuthentication client;
 
-		AuthenticatingFormConverter(IntrospectionClientAuthentication client) {
+		IntrospectionFormConverter(String token, IntrospectionClientAuthentication client) {
+			this.token = token;
 			this.client = client;
 		}
 
@@ -153,6 +168,7 @@ public final class RemoteOpaqueTokenIntrospector implements OpaqueTokenIntrospec
 				throws IOException {
 			MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
 			map.forEach((name, values) -> form.addAll(name, new ArrayList<>(values)));
+			form.set("token", this.token);
 			form.set("token_type_hint", "access_token");
 			this.client.apply(outputMessage.getHeaders(), form);
 			super.write(form, contentType, outputMessage);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
@@ -25,22 +26,34 @@ import dev.mcpoauth.discovery.BoundedResourceRetriever;
 import dev.mcpoauth.discovery.HttpsPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.security.oauth2.server.resource.introspection.OAuth2IntrospectionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@link RemoteOpaqueTokenIntrospector} against real loopback servers: no call outlasts the timeout, discovery
  * included; the endpoint is discovered once, on first use, in the background, retried only after the retry
  * interval, and refused when the metadata names another issuer or a plain-http endpoint; private_key_jwt sends a
- * fresh assertion for the issuer with every request.
+ * fresh assertion for the issuer with every request; neither the token nor a secret reaches the HTTP client's DEBUG
+ * log.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RemoteOpaqueTokenIntrospectorTests {
 
+	/** The timeout of the tests about time. */
 	private static final Duration TIMEOUT = Duration.ofMillis(800);
+
+	/** The timeout of the others: generous, so that a loaded machine does not fail them. */
+	private static final Duration GENEROUS = Duration.ofSeconds(5);
 
 	private final StubHttpServer as = new StubHttpServer();
 
@@ -72,15 +85,42 @@ class RemoteOpaqueTokenIntrospectorTests {
 	}
 
 	private RemoteOpaqueTokenIntrospector discovering(Duration retryInterval) {
+		return discovering(retryInterval, GENEROUS);
+	}
+
+	private RemoteOpaqueTokenIntrospector discovering(Duration retryInterval, Duration timeout) {
 		IntrospectionEndpoint endpoint = IntrospectionEndpoint.discovered(URI.create(this.as.url()),
 				new AuthorizationServerMetadataDiscovery(
 						new BoundedResourceRetriever(Duration.ofSeconds(1), Duration.ofSeconds(5), 64 * 1024)),
 				new HttpsPolicy(false), retryInterval, this.clock);
-		return new RemoteOpaqueTokenIntrospector(endpoint, this.basic, this.rules, Duration.ofMillis(500), TIMEOUT);
+		return new RemoteOpaqueTokenIntrospector(endpoint, this.basic, this.rules, Duration.ofMillis(500), timeout);
 	}
 
 	private long metadataRequests() {
 		return this.as.requests().stream().filter((path) -> path.startsWith("/.well-known/")).count();
+	}
+
+	@Test
+	void neitherTheTokenNorTheSecretReachesADebugLogOfTheHttpClient(CapturedOutput output) {
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		String token = "opaque-" + UUID.randomUUID();
+		RemoteOpaqueTokenIntrospector introspector = new RemoteOpaqueTokenIntrospector(
+				IntrospectionEndpoint.of(URI.create(this.as.url() + "/introspect")),
+				IntrospectionClientAuthentication.clientSecretPost("mcp-server", "s3cr3t-value"), this.rules,
+				Duration.ofMillis(500), GENEROUS);
+		logging.setLogLevel("org.springframework.web.client", LogLevel.DEBUG);
+		try {
+			assertThat(introspector.introspect(token).getName()).isEqualTo("user");
+		}
+		finally {
+			logging.setLogLevel("org.springframework.web.client", null);
+		}
+		assertThat(this.as.requestsTo("/introspect").get(0).form()).as("the real form was sent")
+			.containsEntry("token", token)
+			.containsEntry("client_secret", "s3cr3t-value");
+		assertThat(output).as("the request body was logged").contains("Writing [{token=[(hidden)]}]")
+			.doesNotContain(token)
+			.doesNotContain("s3cr3t-value");
 	}
 
 	@Test
@@ -93,7 +133,7 @@ class RemoteOpaqueTokenIntrospectorTests {
 			assertThatExceptionOfType(OAuth2IntrospectionException.class)
 				.isThrownBy(() -> introspector.introspect("token"))
 				.withMessageContaining("No answer from the introspection endpoint");
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plusMillis(600));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plusMillis(1500));
 			assertThat(dribbler.connections).hasValue(1);
 		}
 	}
@@ -114,13 +154,14 @@ class RemoteOpaqueTokenIntrospectorTests {
 	void aSlowDiscoveryHoldsNoCallerLongerThanTheTimeoutAndGoesOnInTheBackground() throws Exception {
 		this.as.handle("/.well-known/oauth-authorization-server", (request) -> Response.slow(Duration.ofMillis(1500),
 				Response.json(metadata(this.as.url(), this.as.url() + "/introspect"))));
-		RemoteOpaqueTokenIntrospector introspector = discovering(Duration.ofSeconds(30));
+		RemoteOpaqueTokenIntrospector introspector = discovering(Duration.ofSeconds(30), TIMEOUT);
 		long start = System.nanoTime();
 		assertThatExceptionOfType(OAuth2IntrospectionException.class).isThrownBy(() -> introspector.introspect("a"))
 			.withMessageContaining("is not known yet");
-		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plusMillis(500));
-		Thread.sleep(1500);
-		assertThat(introspector.introspect("b").getName()).isEqualTo("user");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plusMillis(1500));
+		await().atMost(Duration.ofSeconds(10))
+			.ignoreExceptions()
+			.untilAsserted(() -> assertThat(introspector.introspect("b").getName()).isEqualTo("user"));
 		assertThat(metadataRequests()).as("one discovery, finished in the background").isOne();
 	}
 
@@ -169,7 +210,7 @@ class RemoteOpaqueTokenIntrospectorTests {
 				Duration.ofSeconds(60));
 		RemoteOpaqueTokenIntrospector introspector = new RemoteOpaqueTokenIntrospector(
 				IntrospectionEndpoint.of(URI.create(this.as.url() + "/introspect")), privateKeyJwt, this.rules,
-				Duration.ofMillis(500), TIMEOUT);
+				Duration.ofMillis(500), GENEROUS);
 		introspector.introspect("token-1");
 		introspector.introspect("token-2");
 		List<Request> requests = this.as.requestsTo("/introspect");
