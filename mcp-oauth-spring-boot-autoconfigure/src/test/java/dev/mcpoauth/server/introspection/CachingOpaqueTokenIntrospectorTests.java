@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.mcpoauth.TestClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
 import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
@@ -52,30 +54,19 @@ class CachingOpaqueTokenIntrospectorTests {
 		assertThat(this.calls).as("another token is another entry").hasValue(2);
 	}
 
-	@Test
-	void anEntryEndsAtTheTokensExpWhenThatComesBeforeTheTtl() {
-		this.answer.set(Duration.ofSeconds(10));
-		CachingOpaqueTokenIntrospector cache = cache(Duration.ofMinutes(1), 10);
+	@ParameterizedTest(name = "exp in {0}, ttl {1}: the entry ends after {2}")
+	@CsvSource({ "PT10S, PT1M, PT10S", "PT1H, PT30S, PT30S", "PT30S, PT30S, PT30S" })
+	void anEntryEndsAtTheEarlierOfTheTokensExpAndTheTtl(Duration exp, Duration ttl, Duration end) {
+		this.answer.set(exp);
+		CachingOpaqueTokenIntrospector cache = cache(ttl, 10);
 		cache.introspect("token");
-		this.clock.advance(Duration.ofSeconds(9));
+		this.clock.advance(end.minusSeconds(1));
 		cache.introspect("token");
-		assertThat(this.calls).as("before exp").hasValue(1);
+		assertThat(this.calls).as("served from the cache before the end").hasValue(1);
 		this.clock.advance(Duration.ofSeconds(1));
 		cache.introspect("token");
-		assertThat(this.calls).as("at exp the endpoint is asked again").hasValue(2);
-	}
-
-	@Test
-	void anEntryEndsAfterTheTtlWhenTheTokenLivesLonger() {
-		this.answer.set(Duration.ofHours(1));
-		CachingOpaqueTokenIntrospector cache = cache(Duration.ofSeconds(30), 10);
-		cache.introspect("token");
-		this.clock.advance(Duration.ofSeconds(29));
-		cache.introspect("token");
-		assertThat(this.calls).hasValue(1);
-		this.clock.advance(Duration.ofSeconds(1));
-		cache.introspect("token");
-		assertThat(this.calls).as("a revocation shows at the latest one TTL later").hasValue(2);
+		assertThat(this.calls).as("at the end the endpoint is asked again (a revocation shows at the latest then)")
+			.hasValue(2);
 	}
 
 	@Test
