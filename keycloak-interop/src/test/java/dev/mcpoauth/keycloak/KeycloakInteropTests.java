@@ -43,7 +43,12 @@ import static org.awaitility.Awaitility.await;
  * client discovers Keycloak (issuer path {@code /realms/mcp}) from the sample's metadata and gets tokens with
  * {@code client_secret_basic} and with {@code private_key_jwt} (Keycloak verifies the assertion against the JWK Set
  * the test serves); a Keycloak key rotation through the admin REST API is picked up without a restart; and the 403
- * step-up reaches a tool that needs Keycloak's optional client scope {@code mcp:admin}.
+ * step-up reaches a tool that needs Keycloak's optional client scope {@code mcp:admin}. A second sample server
+ * checks every token at Keycloak's introspection endpoint (RFC 7662, discovered from the realm's metadata, as the
+ * confidential client {@code mcp-introspector}, which Keycloak 26.6+ wants in the token's audience): it accepts
+ * Keycloak's access tokens, lightweight ones included (their JWT has no {@code aud}; the introspection answer has
+ * it), and refuses tokens for another audience and revoked tokens, which the first server, verifying JWTs locally,
+ * still accepts.
  */
 class KeycloakInteropTests {
 
@@ -60,6 +65,10 @@ class KeycloakInteropTests {
 	static ConfigurableApplicationContext sample;
 
 	static String base;
+
+	static ConfigurableApplicationContext introspecting;
+
+	static String introspectingBase;
 
 	@BeforeAll
 	static void start() throws Exception {
@@ -82,10 +91,21 @@ class KeycloakInteropTests {
 					client + "kc-jwt.server-url=" + base + "/mcp", client + "kc-jwt.client-id=mcp-jwt",
 					client + "kc-jwt.client-authentication-method=private_key_jwt",
 					client + "kc-jwt.private-key-location=file:" + key, client + "kc-jwt.signing-algorithm=ES256");
+		int introspectingPort = freePort();
+		introspectingBase = "http://localhost:" + introspectingPort;
+		introspecting = new SpringApplicationBuilder(SampleApplication.class).profiles("external-idp")
+			.run("--server.port=" + introspectingPort, "--server.shutdown=immediate",
+					"--MCP_ISSUER_URI=" + keycloak.issuer(), "--MCP_RESOURCE=" + base + "/mcp",
+					"--mcp.oauth.server.introspection.client-id=mcp-introspector",
+					"--mcp.oauth.server.introspection.client-secret=mcp-introspector-secret",
+					"--mcp.oauth.server.introspection.mode=all");
 	}
 
 	@AfterAll
 	static void stop() {
+		if (introspecting != null) {
+			introspecting.close();
+		}
 		if (sample != null) {
 			sample.close();
 		}
@@ -111,6 +131,58 @@ class KeycloakInteropTests {
 		assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
 			.contains("error=\"invalid_token\"")
 			.contains("(aud)");
+	}
+
+	@Test
+	void keycloaksIntrospectionEndpointAcceptsItsTokensLightweightOnesIncluded() throws Exception {
+		String token = keycloakToken("mcp-introspected", "mcp-introspected-secret", null);
+		Map<String, Object> answer = json(introspect(token).body());
+		assertThat(answer).as("what Keycloak answers, and the rules read")
+			.containsEntry("active", true)
+			.containsEntry("token_type", "Bearer")
+			.containsEntry("typ", "Bearer")
+			.containsEntry("iss", keycloak.issuer())
+			.containsKey("exp");
+		assertThat(initialize(introspectingBase, "Bearer " + token).statusCode()).isEqualTo(200);
+		String lightweight = keycloakToken("mcp-lightweight", "mcp-lightweight-secret", null);
+		assertThat(SignedJWT.parse(lightweight).getJWTClaimsSet().getAudience()).as("a lightweight token").isEmpty();
+		assertThat(initialize("Bearer " + lightweight).statusCode()).as("verified locally, it names no audience")
+			.isEqualTo(401);
+		assertThat(initialize(introspectingBase, "Bearer " + lightweight).statusCode())
+			.as("introspected, Keycloak names the audience").isEqualTo(200);
+	}
+
+	@Test
+	void keycloaksIntrospectionEndpointRefusesTokensForAnotherAudienceAndRevokedTokens() throws Exception {
+		HttpResponse<String> other = initialize(introspectingBase,
+				"Bearer " + keycloakToken("other-audience", "other-audience-secret", null));
+		assertThat(other.statusCode()).isEqualTo(401);
+		assertThat(other.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("(aud)");
+		String revoked = keycloakToken("mcp-introspected", "mcp-introspected-secret", null);
+		HttpResponse<String> revocation = send(HttpRequest
+			.newBuilder(URI.create(keycloak.issuer() + "/protocol/openid-connect/revoke"))
+			.header("Authorization", basic("mcp-introspected", "mcp-introspected-secret"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("token=" + revoked + "&token_type_hint=access_token")));
+		assertThat(revocation.statusCode()).as(revocation.body()).isEqualTo(200);
+		assertThat(json(introspect(revoked).body())).containsEntry("active", false);
+		HttpResponse<String> refused = initialize(introspectingBase, "Bearer " + revoked);
+		assertThat(refused.statusCode()).isEqualTo(401);
+		assertThat(refused.headers().firstValue("WWW-Authenticate").orElseThrow())
+			.contains("The access token is not active");
+		assertThat(initialize("Bearer " + revoked).statusCode()).as("a JWT verified locally knows no revocation")
+			.isEqualTo(200);
+	}
+
+	private static HttpResponse<String> introspect(String token) {
+		return send(HttpRequest.newBuilder(URI.create(keycloak.issuer() + "/protocol/openid-connect/token/introspect"))
+			.header("Authorization", basic("mcp-introspector", "mcp-introspector-secret"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("token=" + token)));
+	}
+
+	private static String basic(String clientId, String secret) {
+		return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes());
 	}
 
 	@Test
@@ -190,7 +262,11 @@ class KeycloakInteropTests {
 	}
 
 	private static HttpResponse<String> initialize(String authorization) {
-		return send(HttpRequest.newBuilder(URI.create(base + "/mcp"))
+		return initialize(base, authorization);
+	}
+
+	private static HttpResponse<String> initialize(String server, String authorization) {
+		return send(HttpRequest.newBuilder(URI.create(server + "/mcp"))
 			.header("Authorization", authorization)
 			.header("Content-Type", "application/json")
 			.header("Accept", "application/json, text/event-stream")
@@ -201,7 +277,7 @@ class KeycloakInteropTests {
 	private static String keycloakToken(String clientId, String secret, String scope) {
 		String form = "grant_type=client_credentials" + ((scope != null) ? "&scope=" + scope : "");
 		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(keycloak.issuer() + "/protocol/openid-connect/token"))
-			.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes()))
+			.header("Authorization", basic(clientId, secret))
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers.ofString(form)));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.core.io.Resource;
 
 /**
  * The MCP servers this application calls and how it gets access tokens for them. Each registration's name is
@@ -113,7 +112,7 @@ public class McpOAuthClientProperties {
 	/**
 	 * One MCP server and the client's credentials at its authorization server.
 	 */
-	public static class Registration {
+	public static class Registration extends ClientAuthenticationProperties {
 
 		/**
 		 * URL of the MCP endpoint, e.g. https://mcp.example.com/mcp. Discovery starts here, and it is the RFC 8707
@@ -125,43 +124,6 @@ public class McpOAuthClientProperties {
 		 * How tokens are obtained.
 		 */
 		private Flow flow = Flow.CLIENT_CREDENTIALS;
-
-		/**
-		 * The client's identifier at the MCP server's authorization server.
-		 */
-		private String clientId;
-
-		/**
-		 * The client's secret, for client_secret_basic or client_secret_post.
-		 */
-		private String clientSecret;
-
-		/**
-		 * client_secret_basic, client_secret_post or private_key_jwt. When unset, the best method the authorization
-		 * server advertises for which this registration has credentials.
-		 */
-		private String clientAuthenticationMethod;
-
-		/**
-		 * PEM (PKCS#8 'PRIVATE KEY') or JWK file holding the key that signs private_key_jwt client assertions.
-		 */
-		private Resource privateKeyLocation;
-
-		/**
-		 * 'kid' header of client assertions; defaults to the JWK's own 'kid', if any.
-		 */
-		private String keyId;
-
-		/**
-		 * Algorithm of client assertions (RS256, PS256, ES256, ES384, ...); must fit the key. Defaults to RS256 for
-		 * RSA keys and to the curve's algorithm for EC keys.
-		 */
-		private String signingAlgorithm;
-
-		/**
-		 * Lifetime of a client assertion.
-		 */
-		private Duration assertionLifetime = Duration.ofSeconds(60);
 
 		/**
 		 * Scopes to request when the server's challenge names none.
@@ -228,62 +190,6 @@ public class McpOAuthClientProperties {
 			this.flow = flow;
 		}
 
-		public String getClientId() {
-			return this.clientId;
-		}
-
-		public void setClientId(String clientId) {
-			this.clientId = clientId;
-		}
-
-		public String getClientSecret() {
-			return this.clientSecret;
-		}
-
-		public void setClientSecret(String clientSecret) {
-			this.clientSecret = clientSecret;
-		}
-
-		public String getClientAuthenticationMethod() {
-			return this.clientAuthenticationMethod;
-		}
-
-		public void setClientAuthenticationMethod(String clientAuthenticationMethod) {
-			this.clientAuthenticationMethod = clientAuthenticationMethod;
-		}
-
-		public Resource getPrivateKeyLocation() {
-			return this.privateKeyLocation;
-		}
-
-		public void setPrivateKeyLocation(Resource privateKeyLocation) {
-			this.privateKeyLocation = privateKeyLocation;
-		}
-
-		public String getKeyId() {
-			return this.keyId;
-		}
-
-		public void setKeyId(String keyId) {
-			this.keyId = keyId;
-		}
-
-		public String getSigningAlgorithm() {
-			return this.signingAlgorithm;
-		}
-
-		public void setSigningAlgorithm(String signingAlgorithm) {
-			this.signingAlgorithm = signingAlgorithm;
-		}
-
-		public Duration getAssertionLifetime() {
-			return this.assertionLifetime;
-		}
-
-		public void setAssertionLifetime(Duration assertionLifetime) {
-			this.assertionLifetime = assertionLifetime;
-		}
-
 		public List<String> getScopes() {
 			return this.scopes;
 		}
@@ -314,7 +220,7 @@ public class McpOAuthClientProperties {
 
 		@Override
 		public String toString() {
-			return "Registration[serverUrl=" + this.serverUrl + ", flow=" + this.flow + ", clientId=" + this.clientId
+			return "Registration[serverUrl=" + this.serverUrl + ", flow=" + this.flow + ", clientId=" + getClientId()
 					+ "]";
 		}
 

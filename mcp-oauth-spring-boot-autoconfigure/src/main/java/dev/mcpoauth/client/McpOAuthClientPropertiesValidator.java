@@ -7,7 +7,6 @@ import java.util.Set;
 
 import dev.mcpoauth.client.McpOAuthClientProperties.CrossAppAccess;
 import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
-import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
 import dev.mcpoauth.client.token.AssertionSigningKey;
 import dev.mcpoauth.discovery.ConfiguredUris;
 import dev.mcpoauth.discovery.HttpsPolicy;
@@ -79,28 +78,14 @@ final class McpOAuthClientPropertiesValidator {
 						registration.getAssertionLifetime(), "Use a short positive duration, at most 5m (e.g. 60s)");
 			}
 			if (registration.getPrivateKeyLocation() != null) {
-				keys.put(name, loadKey(prefix, registration));
+				keys.put(name, AssertionSigningKey.loadConfigured(prefix, registration.getPrivateKeyLocation(),
+						registration.getKeyId(), registration.getSigningAlgorithm()));
 			}
 			if (registration.getFlow() == Flow.CROSS_APP_ACCESS) {
 				validateCrossAppAccess(prefix + "cross-app-access.", registration.getCrossAppAccess(), https);
 			}
 		});
 		return keys;
-	}
-
-	private static AssertionSigningKey loadKey(String prefix, Registration registration) {
-		try {
-			return AssertionSigningKey.load(registration.getPrivateKeyLocation(), registration.getKeyId(),
-					registration.getSigningAlgorithm());
-		}
-		catch (IllegalArgumentException ex) {
-			String property = (ex.getMessage() != null && ex.getMessage().contains("cannot sign"))
-					? "signing-algorithm" : "private-key-location";
-			Object value = "signing-algorithm".equals(property) ? registration.getSigningAlgorithm()
-					: registration.getPrivateKeyLocation();
-			throw new InvalidConfigurationPropertyValueException(prefix + property, value,
-					"The private key file " + ex.getMessage());
-		}
 	}
 
 	private static void validateCrossAppAccess(String prefix, CrossAppAccess idp, HttpsPolicy https) {

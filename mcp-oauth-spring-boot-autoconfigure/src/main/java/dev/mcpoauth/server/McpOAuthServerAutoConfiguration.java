@@ -1,6 +1,7 @@
 package dev.mcpoauth.server;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,13 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import com.nimbusds.jose.proc.SecurityContext;
 
+import dev.mcpoauth.client.token.AssertionSigningKey;
+import dev.mcpoauth.client.token.NimbusClientAssertionFactory;
+import dev.mcpoauth.discovery.AuthorizationServerMetadataDiscovery;
+import dev.mcpoauth.discovery.BoundedResourceRetriever;
+import dev.mcpoauth.discovery.HttpsPolicy;
+import dev.mcpoauth.server.McpOAuthServerProperties.Introspection;
+import dev.mcpoauth.server.authentication.AccessTokenAuthenticator;
 import dev.mcpoauth.server.authentication.HeaderOnlyBearerTokenResolver;
 import dev.mcpoauth.server.authentication.McpBearerAuthenticationManagerResolver;
 import dev.mcpoauth.server.authentication.ScopeAuthoritiesConverter;
@@ -23,6 +31,11 @@ import dev.mcpoauth.server.dpop.DPoPNonces;
 import dev.mcpoauth.server.dpop.DPoPProofVerifier;
 import dev.mcpoauth.server.jwt.AccessTokenDecoders;
 import dev.mcpoauth.server.jwt.InProcessAuthorizationServer;
+import dev.mcpoauth.server.introspection.CachingOpaqueTokenIntrospector;
+import dev.mcpoauth.server.introspection.IntrospectedTokenRules;
+import dev.mcpoauth.server.introspection.IntrospectionClientAuthentication;
+import dev.mcpoauth.server.introspection.IntrospectionEndpoint;
+import dev.mcpoauth.server.introspection.RemoteOpaqueTokenIntrospector;
 import dev.mcpoauth.server.metadata.ConfiguredMetadataCustomizer;
 import dev.mcpoauth.server.metadata.ProtectedResourceMetadataCustomizer;
 import dev.mcpoauth.server.metadata.ProtectedResourceMetadataFilter;
@@ -37,7 +50,6 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -45,6 +57,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -66,6 +80,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.DPoPProofReplayValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
@@ -85,8 +100,10 @@ import org.springframework.web.filter.CorsFilter;
 
 /**
  * Protects the MCP endpoint of a servlet application as an OAuth 2.1 resource server, following the MCP
- * authorization specification: bearer JWT access tokens from the {@code Authorization} header only, audience bound
- * to this resource (RFC 8707), RFC 9728 Protected Resource Metadata, and exact {@code WWW-Authenticate} challenges.
+ * authorization specification: bearer access tokens from the {@code Authorization} header only (JWTs verified
+ * locally, and opaque tokens, or every token, introspected when {@code introspection.client-id} is set), audience
+ * bound to this resource (RFC 8707), RFC 9728 Protected Resource Metadata, and exact {@code WWW-Authenticate}
+ * challenges.
  *
  * <p>Its {@link SecurityFilterChain} matches only the MCP server's paths ({@link McpEndpoints}: the endpoint, and for Spring
  * AI's SSE transport its message endpoint, each with its sub-paths), the metadata paths and the
@@ -94,10 +111,10 @@ import org.springframework.web.filter.CorsFilter;
  * everything else. Within it, every request is authenticated, MCP sessions are bound to the subject that created
  * them, and every request that may carry a message passes the per-tool scope check. It runs after Spring Boot's security auto-configurations so that their
  * defaults (the default chain, the authorization server's chain) stay in place. Each bean can be replaced by a bean
- * of the same name: {@value #JWT_DECODER_BEAN}, {@value #ENTRY_POINT_BEAN}, {@value #ACCESS_DENIED_HANDLER_BEAN},
- * {@value #SECURITY_FILTER_CHAIN_BEAN}, {@value #DPOP_REPLAY_CACHE_BEAN}; add {@link ProtectedResourceMetadataCustomizer}
- * beans to change the metadata. With {@code mcp.oauth.server.dpop.enabled} (or {@code required}) DPoP-bound tokens are
- * accepted too ({@link DPoPProofVerifier}).
+ * of the same name: {@value #JWT_DECODER_BEAN}, {@value #OPAQUE_TOKEN_INTROSPECTOR_BEAN}, {@value #ENTRY_POINT_BEAN},
+ * {@value #ACCESS_DENIED_HANDLER_BEAN}, {@value #SECURITY_FILTER_CHAIN_BEAN}, {@value #DPOP_REPLAY_CACHE_BEAN}; add
+ * {@link ProtectedResourceMetadataCustomizer} beans to change the metadata. With {@code mcp.oauth.server.dpop.enabled}
+ * (or {@code required}) DPoP-bound tokens are accepted too ({@link DPoPProofVerifier}).
  */
 @AutoConfiguration(afterName = {
 		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
@@ -116,6 +133,9 @@ public final class McpOAuthServerAutoConfiguration {
 
 	/** Name of the access-token decoder bean. */
 	public static final String JWT_DECODER_BEAN = "mcpOAuthJwtDecoder";
+
+	/** Name of the opaque-token introspector bean. */
+	public static final String OPAQUE_TOKEN_INTROSPECTOR_BEAN = "mcpOAuthOpaqueTokenIntrospector";
 
 	/** Name of the 401 entry point bean. */
 	public static final String ENTRY_POINT_BEAN = "mcpOAuthAuthenticationEntryPoint";
@@ -139,6 +159,9 @@ public final class McpOAuthServerAutoConfiguration {
 	public static final int SECURITY_FILTER_CHAIN_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
 	private static final Log logger = LogFactory.getLog(McpOAuthServerAutoConfiguration.class);
+
+	/** The largest authorization server metadata document read when discovering the introspection endpoint. */
+	private static final int METADATA_SIZE_LIMIT = 256 * 1024;
 
 	private final McpOAuthServerProperties properties;
 
@@ -167,10 +190,54 @@ public final class McpOAuthServerAutoConfiguration {
 
 	@Bean(name = JWT_DECODER_BEAN, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = JWT_DECODER_BEAN)
+	@Conditional(JwtVerificationCondition.class)
 	JwtDecoder mcpOAuthJwtDecoder(ObjectProvider<InProcessAuthorizationServer> inProcessAuthorizationServer) {
 		InProcessAuthorizationServer local = inProcessAuthorizationServer.getIfUnique();
 		return (local != null) ? AccessTokenDecoders.create(this.properties, local::keysFor)
 				: AccessTokenDecoders.create(this.properties);
+	}
+
+	@Bean(name = OPAQUE_TOKEN_INTROSPECTOR_BEAN, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = OPAQUE_TOKEN_INTROSPECTOR_BEAN)
+	@Conditional(IntrospectionCondition.class)
+	OpaqueTokenIntrospector mcpOAuthOpaqueTokenIntrospector() {
+		Introspection introspection = this.properties.getIntrospection();
+		Duration connectTimeout = introspection.getConnectTimeout();
+		Duration timeout = introspection.getTimeout();
+		Clock clock = Clock.systemUTC();
+		IntrospectionEndpoint endpoint = (introspection.getEndpoint() != null)
+				? IntrospectionEndpoint.of(introspection.getEndpoint())
+				: IntrospectionEndpoint.discovered(this.properties.getIssuerUri(),
+						new AuthorizationServerMetadataDiscovery(
+								new BoundedResourceRetriever(connectTimeout, timeout, METADATA_SIZE_LIMIT)),
+						new HttpsPolicy(this.properties.isAllowInsecureHttp()),
+						this.properties.getJwks().getRefreshCooldown(), clock);
+		IntrospectedTokenRules rules = new IntrospectedTokenRules(AccessTokenDecoders.trustedIssuers(this.properties),
+				this.properties.getClockSkew(), clock);
+		OpaqueTokenIntrospector remote = new RemoteOpaqueTokenIntrospector(endpoint,
+				introspectionClientAuthentication(introspection, clock), rules, connectTimeout, timeout);
+		Introspection.Cache cache = introspection.getCache();
+		return cache.getTtl().isZero() ? remote
+				: new CachingOpaqueTokenIntrospector(remote, cache.getTtl(), cache.getMaxSize(), clock);
+	}
+
+	private IntrospectionClientAuthentication introspectionClientAuthentication(Introspection introspection,
+			Clock clock) {
+		String method = TokenSources.introspectionClientAuthenticationMethod(introspection);
+		if (TokenSources.PRIVATE_KEY_JWT.equals(method)) {
+			AssertionSigningKey key = AssertionSigningKey.loadConfigured("mcp.oauth.server.introspection.",
+					introspection.getPrivateKeyLocation(), introspection.getKeyId(), introspection.getSigningAlgorithm());
+			return IntrospectionClientAuthentication.privateKeyJwt(introspection.getClientId(),
+					this.properties.getIssuerUri(), new NimbusClientAssertionFactory(
+							Map.of(IntrospectionClientAuthentication.ASSERTION_REGISTRATION, key), clock),
+					introspection.getAssertionLifetime());
+		}
+		if (TokenSources.CLIENT_SECRET_BASIC.equals(method)) {
+			return IntrospectionClientAuthentication.clientSecretBasic(introspection.getClientId(),
+					introspection.getClientSecret());
+		}
+		return IntrospectionClientAuthentication.clientSecretPost(introspection.getClientId(),
+				introspection.getClientSecret());
 	}
 
 	@Bean(name = ENTRY_POINT_BEAN, defaultCandidate = false)
@@ -201,16 +268,20 @@ public final class McpOAuthServerAutoConfiguration {
 	@Order(SECURITY_FILTER_CHAIN_ORDER)
 	@ConditionalOnMissingBean(name = SECURITY_FILTER_CHAIN_BEAN)
 	SecurityFilterChain mcpOAuthSecurityFilterChain(HttpSecurity http, McpProtectedResource resource,
-			@Qualifier(JWT_DECODER_BEAN) JwtDecoder decoder,
+			@Qualifier(JWT_DECODER_BEAN) ObjectProvider<JwtDecoder> decoder,
+			@Qualifier(OPAQUE_TOKEN_INTROSPECTOR_BEAN) ObjectProvider<OpaqueTokenIntrospector> introspector,
 			@Qualifier(ENTRY_POINT_BEAN) AuthenticationEntryPoint entryPoint,
 			@Qualifier(ACCESS_DENIED_HANDLER_BEAN) AccessDeniedHandler accessDeniedHandler,
 			ObjectProvider<ProtectedResourceMetadataCustomizer> metadataCustomizers,
 			ObjectProvider<FilterChainProxy> filterChains,
 			@Qualifier(DPOP_REPLAY_CACHE_BEAN) ObjectProvider<Cache> dpopReplayCache) {
 		String[] metadataPaths = ProtectedResourceMetadataFilter.paths(resource).toArray(String[]::new);
+		AccessTokenAuthenticator tokens = new AccessTokenAuthenticator(
+				TokenSources.verifiesJwtsLocally(this.properties) ? decoder.getObject() : null,
+				ScopeAuthoritiesConverter.authenticationConverter(),
+				TokenSources.introspects(this.properties) ? introspector.getObject() : null, issuerAudiences());
 		McpBearerAuthenticationManagerResolver authenticationManagers = new McpBearerAuthenticationManagerResolver(
-				decoder, ScopeAuthoritiesConverter.authenticationConverter(), resource,
-				this.properties.getAudiences(), issuerAudiences());
+				tokens, resource, this.properties.getAudiences());
 		ConfiguredMetadataCustomizer configuredMetadata = new ConfiguredMetadataCustomizer(this.properties);
 		McpOAuthServerProperties.Dpop dpop = this.properties.getDpop();
 		DPoPMetadataCustomizer dpopMetadata = isOn(dpop)
@@ -319,21 +390,20 @@ public final class McpOAuthServerAutoConfiguration {
 
 	}
 
-	/** DPoP is on when {@code mcp.oauth.server.dpop.enabled} or {@code required} is true. */
-	static final class DPoPOnCondition extends AnyNestedCondition {
+	/**
+	 * DPoP is on when {@code mcp.oauth.server.dpop.enabled} or {@code required} binds to true ({@link #isOn}), read as
+	 * the properties bind them, so that every value Spring Boot reads as true ({@code on}, {@code yes}) counts here too.
+	 */
+	static final class DPoPOnCondition extends SpringBootCondition {
 
-		DPoPOnCondition() {
-			super(ConfigurationPhase.REGISTER_BEAN);
-		}
-
-		@ConditionalOnProperty(prefix = "mcp.oauth.server.dpop", name = "enabled", havingValue = "true")
-		static class Enabled {
-
-		}
-
-		@ConditionalOnProperty(prefix = "mcp.oauth.server.dpop", name = "required", havingValue = "true")
-		static class Required {
-
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			ConditionMessage.Builder message = ConditionMessage.forCondition("MCP OAuth DPoP");
+			McpOAuthServerProperties.Dpop dpop = Binder.get(context.getEnvironment())
+				.bind("mcp.oauth.server.dpop", McpOAuthServerProperties.Dpop.class)
+				.orElseGet(McpOAuthServerProperties.Dpop::new);
+			return isOn(dpop) ? ConditionOutcome.match(message.because("enabled or required"))
+					: ConditionOutcome.noMatch(message.because("neither enabled nor required"));
 		}
 
 	}
@@ -353,6 +423,47 @@ public final class McpOAuthServerAutoConfiguration {
 				AuthorizationServerSettings serverSettings = settings.getIfUnique();
 				return (serverSettings != null) ? serverSettings.getIssuer() : null;
 			}, keys::getIfUnique);
+		}
+
+	}
+
+	/**
+	 * The properties as they will be bound, for conditions that depend on more than one of them; when they cannot
+	 * be bound, the defaults (the binding of the properties bean then reports the error).
+	 */
+	private static McpOAuthServerProperties boundProperties(ConditionContext context) {
+		try {
+			return Binder.get(context.getEnvironment())
+				.bind("mcp.oauth.server", McpOAuthServerProperties.class)
+				.orElseGet(McpOAuthServerProperties::new);
+		}
+		catch (BindException ex) {
+			return new McpOAuthServerProperties();
+		}
+	}
+
+	/** JWTs are verified locally: a key source is configured and introspection does not take every token. */
+	static final class JwtVerificationCondition extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			ConditionMessage.Builder message = ConditionMessage.forCondition("MCP OAuth local JWT verification");
+			return TokenSources.verifiesJwtsLocally(boundProperties(context))
+					? ConditionOutcome.match(message.available("a key source"))
+					: ConditionOutcome.noMatch(message.because("no key source, or introspection.mode=all"));
+		}
+
+	}
+
+	/** Tokens are introspected: {@code mcp.oauth.server.introspection.client-id} is set. */
+	static final class IntrospectionCondition extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			ConditionMessage.Builder message = ConditionMessage.forCondition("MCP OAuth token introspection");
+			return TokenSources.introspects(boundProperties(context))
+					? ConditionOutcome.match(message.found("property").items("mcp.oauth.server.introspection.client-id"))
+					: ConditionOutcome.noMatch(message.didNotFind("property").items("mcp.oauth.server.introspection.client-id"));
 		}
 
 	}

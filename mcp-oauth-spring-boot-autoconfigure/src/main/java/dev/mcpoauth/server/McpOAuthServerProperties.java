@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.mcpoauth.client.ClientAuthenticationProperties;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
 
@@ -14,8 +16,10 @@ import org.springframework.core.io.Resource;
  * Configuration of the MCP resource server: how access tokens for the MCP endpoint are validated and what the
  * RFC 9728 Protected Resource Metadata document says.
  *
- * <p>Exactly one key source is used: {@code jwk-set-uri}, {@code public-key-location}, {@code hmac-secret}, or,
- * when none of them is set, the {@code jwks_uri} discovered lazily from {@code issuer-uri}.
+ * <p>JWTs are verified with exactly one key source: {@code jwk-set-uri}, {@code public-key-location},
+ * {@code hmac-secret}, or, when none of them is set, the {@code jwks_uri} discovered lazily from {@code issuer-uri}.
+ * With {@code introspection.client-id}, tokens that are not JWTs (or, with {@code introspection.mode=all}, every
+ * token) are introspected (RFC 7662) instead.
  */
 @ConfigurationProperties("mcp.oauth.server")
 public class McpOAuthServerProperties {
@@ -127,8 +131,8 @@ public class McpOAuthServerProperties {
 	private URI resourceDocumentation;
 
 	/**
-	 * Whether issuer-uri and jwk-set-uri may use plain http for hosts other than loopback. Keep false outside
-	 * closed test networks.
+	 * Whether issuer-uri, jwk-set-uri and the introspection endpoint may use plain http for hosts other than
+	 * loopback. Keep false outside closed test networks.
 	 */
 	private boolean allowInsecureHttp;
 
@@ -147,12 +151,21 @@ public class McpOAuthServerProperties {
 	 */
 	private final Dpop dpop = new Dpop();
 
+	/**
+	 * Token introspection (RFC 7662), for opaque tokens; switched on by introspection.client-id.
+	 */
+	private final Introspection introspection = new Introspection();
+
 	public TokenCache getTokenCache() {
 		return this.tokenCache;
 	}
 
 	public Dpop getDpop() {
 		return this.dpop;
+	}
+
+	public Introspection getIntrospection() {
+		return this.introspection;
 	}
 
 	public boolean isEnabled() {
@@ -317,8 +330,9 @@ public class McpOAuthServerProperties {
 
 		/**
 		 * Least time between two fetches of the JWK Set, successful or not, however many tokens name an unknown
-		 * 'kid'. It is also the longest a key newly published by the authorization server can wait to be accepted
-		 * when an unknown 'kid' (an attacker's, say) was seen just before. Must be shorter than cache-ttl.
+		 * 'kid'; also the least time between two attempts to discover the issuer's metadata after a failure. It is
+		 * also the longest a key newly published by the authorization server can wait to be accepted when an
+		 * unknown 'kid' (an attacker's, say) was seen just before. Must be shorter than cache-ttl.
 		 */
 		private Duration refreshCooldown = Duration.ofSeconds(5);
 
@@ -599,6 +613,132 @@ public class McpOAuthServerProperties {
 
 		public void setLifetime(Duration lifetime) {
 			this.lifetime = lifetime;
+		}
+
+	}
+
+	/**
+	 * Token introspection (RFC 7662): the authorization server tells whether a token is active, and what it says
+	 * about it, for tokens that cannot be verified locally (opaque tokens). Setting client-id (the MCP server's client
+	 * id at the authorization server) switches it on; client assertions (private_key_jwt) name the issuer-uri as their
+	 * audience.
+	 */
+	public static class Introspection extends ClientAuthenticationProperties {
+
+		/**
+		 * The introspection endpoint. When unset, the 'introspection_endpoint' of the issuer-uri's metadata,
+		 * discovered on first use, never at start-up.
+		 */
+		private URI endpoint;
+
+		/**
+		 * Which tokens are introspected: 'opaque' (JWTs are verified locally with the key source, anything that is
+		 * not a signed JWT is introspected; without a key source every token is introspected) or 'all' (every
+		 * token, JWTs included, e.g. for Keycloak's lightweight access tokens or to see revocations at once).
+		 */
+		private Mode mode = Mode.OPAQUE;
+
+		/**
+		 * Connect timeout of an introspection or discovery request.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * The longest a request waits for an introspection answer, connecting, discovery of the endpoint and the
+		 * whole answer included; when it passes, the request is answered 401.
+		 */
+		private Duration timeout = Duration.ofSeconds(3);
+
+		/**
+		 * The cache of accepted introspection answers.
+		 */
+		private final Cache cache = new Cache();
+
+		public URI getEndpoint() {
+			return this.endpoint;
+		}
+
+		public void setEndpoint(URI endpoint) {
+			this.endpoint = endpoint;
+		}
+
+		public Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(Mode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Cache getCache() {
+			return this.cache;
+		}
+
+		/**
+		 * Which tokens are introspected.
+		 */
+		public enum Mode {
+
+			/**
+			 * Tokens that are not signed JWTs; JWTs are verified locally.
+			 */
+			OPAQUE,
+
+			/**
+			 * Every token.
+			 */
+			ALL
+
+		}
+
+		/**
+		 * Cache of accepted introspection answers, keyed by the SHA-256 digest of the token.
+		 */
+		public static class Cache {
+
+			/**
+			 * How long an accepted answer is used (never past the token's 'exp'); a revoked token may be accepted
+			 * that long after its revocation. 0 asks the endpoint on every request.
+			 */
+			private Duration ttl = Duration.ofSeconds(60);
+
+			/**
+			 * Most answers held.
+			 */
+			private int maxSize = 10_000;
+
+			public Duration getTtl() {
+				return this.ttl;
+			}
+
+			public void setTtl(Duration ttl) {
+				this.ttl = ttl;
+			}
+
+			public int getMaxSize() {
+				return this.maxSize;
+			}
+
+			public void setMaxSize(int maxSize) {
+				this.maxSize = maxSize;
+			}
+
 		}
 
 	}

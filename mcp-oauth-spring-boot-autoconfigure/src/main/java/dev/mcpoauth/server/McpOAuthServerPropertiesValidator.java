@@ -14,6 +14,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 
 import dev.mcpoauth.discovery.ConfiguredUris;
 import dev.mcpoauth.discovery.HttpsPolicy;
+import dev.mcpoauth.server.McpOAuthServerProperties.Introspection;
 import dev.mcpoauth.server.jwt.AccessTokenDecoders;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -39,6 +40,12 @@ final class McpOAuthServerPropertiesValidator {
 	private static final String DPOP_REPLAY_VALIDATOR = "org.springframework.security.oauth2.jwt.DPoPProofReplayValidator";
 
 	private static final Duration MAX_PROOF_AGE = Duration.ofMinutes(5);
+
+	private static final Duration MAX_NONCE_LIFETIME = Duration.ofMinutes(15);
+	private static final String INTROSPECTION = "introspection.";
+
+	private static final List<String> INTROSPECTION_METHODS = List.of(TokenSources.CLIENT_SECRET_BASIC,
+			"client_secret_post", TokenSources.PRIVATE_KEY_JWT);
 
 	private McpOAuthServerPropertiesValidator() {
 	}
@@ -74,11 +81,12 @@ final class McpOAuthServerPropertiesValidator {
 			throw invalid("clock-skew", properties.getClockSkew(), "Use a duration of zero or more, e.g. 60s");
 		}
 		validateJwks(properties.getJwks());
+		validateIntrospection(properties, https);
 		if (properties.getTokenCache().getMaxSize() < 1) {
 			throw invalid("token-cache.max-size", properties.getTokenCache().getMaxSize(), "Use a size of 1 or more");
 		}
 		if (McpOAuthServerAutoConfiguration.isOn(properties.getDpop())) {
-			validateDPoP(properties.getDpop(), classLoader);
+			validateDPoP(properties, classLoader);
 		}
 		validateScopes("required-scopes", properties.getRequiredScopes());
 		validateScopes("scopes-supported", properties.getScopesSupported());
@@ -88,23 +96,26 @@ final class McpOAuthServerPropertiesValidator {
 	}
 
 	private static void validateJwks(McpOAuthServerProperties.Jwks jwks) {
-		for (Map.Entry<String, Duration> entry : Map.of("cache-ttl", jwks.getCacheTtl(), "refresh-cooldown",
-				jwks.getRefreshCooldown(), "connect-timeout", jwks.getConnectTimeout(), "read-timeout",
-				jwks.getReadTimeout()).entrySet()) {
-			if (entry.getValue() == null || entry.getValue().isNegative() || entry.getValue().isZero()) {
-				throw invalid("jwks." + entry.getKey(), entry.getValue(), "Use a positive duration");
-			}
-		}
+		requirePositive("jwks.cache-ttl", jwks.getCacheTtl());
+		requirePositive("jwks.refresh-cooldown", jwks.getRefreshCooldown());
+		requirePositive("jwks.connect-timeout", jwks.getConnectTimeout());
+		requirePositive("jwks.read-timeout", jwks.getReadTimeout());
 		if (jwks.getRefreshCooldown().compareTo(jwks.getCacheTtl()) >= 0) {
 			throw invalid("jwks.refresh-cooldown", jwks.getRefreshCooldown(), "Use a cool-down shorter than "
 					+ PREFIX + "jwks.cache-ttl (" + jwks.getCacheTtl() + "), or keys could never be refreshed");
 		}
 	}
 
-	private static void validateDPoP(McpOAuthServerProperties.Dpop dpop, ClassLoader classLoader) {
+	private static void validateDPoP(McpOAuthServerProperties properties, ClassLoader classLoader) {
+		McpOAuthServerProperties.Dpop dpop = properties.getDpop();
 		if (!ClassUtils.isPresent(DPOP_REPLAY_VALIDATOR, classLoader)) {
 			throw invalid("dpop.enabled", true, "DPoP needs Spring Security 7.0.7, 7.1.1 or newer (with "
 					+ "DPoPProofReplayValidator): upgrade it, or switch " + PREFIX + "dpop.enabled and required off");
+		}
+		if (properties.getResource() == null) {
+			throw invalid("resource", null, "A DPoP proof names the URL of its request (htu), which without a "
+					+ "configured resource would follow the request's Host header, so that a proof made for another "
+					+ "server could be relayed here: set " + PREFIX + "resource to the public URL of the MCP endpoint");
 		}
 		if (dpop.getAlgorithms().isEmpty()) {
 			throw invalid("dpop.algorithms", "[]", "List at least one algorithm, e.g. ES256");
@@ -130,8 +141,107 @@ final class McpOAuthServerPropertiesValidator {
 					"Use a number of 1 or more");
 		}
 		Duration lifetime = dpop.getNonce().getLifetime();
-		if (lifetime == null || lifetime.isNegative() || lifetime.isZero()) {
-			throw invalid("dpop.nonce.lifetime", lifetime, "Use a positive duration, e.g. 5m");
+		if (lifetime == null || lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_NONCE_LIFETIME) > 0) {
+			throw invalid("dpop.nonce.lifetime", lifetime, "Use a positive duration of at most "
+					+ MAX_NONCE_LIFETIME.toMinutes() + "m (a nonce bounds how long a proof made in advance is good), e.g. 5m");
+		}
+	}
+
+	private static void requirePositive(String name, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw invalid(name, value, "Use a positive duration");
+		}
+	}
+
+	/**
+	 * Introspection is on with a client id; then it needs an endpoint (configured, or discovered from the issuer),
+	 * credentials that fit the client authentication method and nothing that would go unused.
+	 */
+	private static void validateIntrospection(McpOAuthServerProperties properties, HttpsPolicy https) {
+		Introspection introspection = properties.getIntrospection();
+		validateAbsolute(INTROSPECTION + "endpoint", introspection.getEndpoint(), https);
+		if (!TokenSources.introspects(properties)) {
+			String orphan = (introspection.getEndpoint() != null) ? "endpoint"
+					: (introspection.getClientSecret() != null) ? "client-secret"
+							: (introspection.getPrivateKeyLocation() != null) ? "private-key-location"
+									: (introspection.getMode() == Introspection.Mode.ALL) ? "mode" : null;
+			if (orphan != null) {
+				throw invalid(INTROSPECTION + "client-id", null, PREFIX + INTROSPECTION + orphan
+						+ " is set, but introspection is off: set " + PREFIX + INTROSPECTION
+						+ "client-id to the MCP server's client id at the authorization server");
+			}
+			return;
+		}
+		if (introspection.getClientId().isBlank()) {
+			throw invalid(INTROSPECTION + "client-id", "", "Set the MCP server's client id at the authorization server");
+		}
+		if (introspection.getEndpoint() == null && properties.getIssuerUri() == null) {
+			throw invalid(INTROSPECTION + "endpoint", null, properties.getIssuers().isEmpty()
+					? "Set the introspection endpoint, or " + PREFIX + "issuer-uri to discover it from the issuer's metadata"
+					: "Set the introspection endpoint: with " + PREFIX + "issuers it is not discovered");
+		}
+		validateIntrospectionClient(properties, introspection);
+		if (introspection.getMode() == Introspection.Mode.ALL) {
+			Map<String, Object> keySources = new LinkedHashMap<>();
+			keySources.put("jwk-set-uri", properties.getJwkSetUri());
+			keySources.put("public-key-location", properties.getPublicKeyLocation());
+			keySources.put("hmac-secret", (properties.getHmacSecret() != null) ? "<hidden>" : null);
+			for (Map.Entry<String, Object> keySource : keySources.entrySet()) {
+				if (keySource.getValue() != null) {
+					throw invalid(keySource.getKey(), keySource.getValue(), PREFIX + INTROSPECTION
+							+ "mode=all introspects every token, so this key would never verify one: remove it, "
+							+ "or set " + PREFIX + INTROSPECTION + "mode=opaque to verify JWTs with it");
+				}
+			}
+		}
+		requirePositive(INTROSPECTION + "connect-timeout", introspection.getConnectTimeout());
+		requirePositive(INTROSPECTION + "timeout", introspection.getTimeout());
+		if (introspection.getConnectTimeout().compareTo(introspection.getTimeout()) > 0) {
+			throw invalid(INTROSPECTION + "connect-timeout", introspection.getConnectTimeout(),
+					"Use a connect timeout no longer than " + PREFIX + INTROSPECTION + "timeout ("
+							+ introspection.getTimeout() + "), which bounds the whole request");
+		}
+		Introspection.Cache cache = introspection.getCache();
+		if (cache.getTtl() == null || cache.getTtl().isNegative()) {
+			throw invalid(INTROSPECTION + "cache.ttl", cache.getTtl(),
+					"Use a duration of zero (no cache) or more, e.g. 60s");
+		}
+		if (cache.getMaxSize() < 1) {
+			throw invalid(INTROSPECTION + "cache.max-size", cache.getMaxSize(), "Use a size of 1 or more");
+		}
+	}
+
+	private static void validateIntrospectionClient(McpOAuthServerProperties properties, Introspection introspection) {
+		String method = TokenSources.introspectionClientAuthenticationMethod(introspection);
+		if (!INTROSPECTION_METHODS.contains(method)) {
+			throw invalid(INTROSPECTION + "client-authentication-method", method, "Use one of " + INTROSPECTION_METHODS);
+		}
+		if (!TokenSources.PRIVATE_KEY_JWT.equals(method)) {
+			if (introspection.getClientSecret() == null) {
+				throw invalid(INTROSPECTION + "client-secret", null, method + " needs the client's secret");
+			}
+			if (introspection.getPrivateKeyLocation() != null) {
+				throw invalid(INTROSPECTION + "private-key-location", introspection.getPrivateKeyLocation(),
+						"Remove it, or set " + PREFIX + INTROSPECTION + "client-authentication-method=private_key_jwt");
+			}
+			return;
+		}
+		if (introspection.getPrivateKeyLocation() == null) {
+			throw invalid(INTROSPECTION + "private-key-location", null,
+					"private_key_jwt needs the key that signs client assertions: a PKCS#8 PEM or JWK file");
+		}
+		if (introspection.getClientSecret() != null) {
+			throw invalid(INTROSPECTION + "client-secret", "<hidden>",
+					"Remove it: the introspection client authenticates with private_key_jwt");
+		}
+		if (properties.getIssuerUri() == null) {
+			throw invalid("issuer-uri", null, "private_key_jwt client assertions name the issuer as their audience: "
+					+ "set " + PREFIX + "issuer-uri");
+		}
+		Duration lifetime = introspection.getAssertionLifetime();
+		if (lifetime == null || lifetime.isNegative() || lifetime.isZero() || lifetime.getSeconds() > 300) {
+			throw invalid(INTROSPECTION + "assertion-lifetime", lifetime,
+					"Use a short positive duration, at most 5m (e.g. 60s)");
 		}
 	}
 
@@ -153,11 +263,11 @@ final class McpOAuthServerPropertiesValidator {
 			throw invalid("jwk-set-uri", properties.getJwkSetUri(), "Set only one of " + PREFIX + "jwk-set-uri, "
 					+ PREFIX + "public-key-location and " + PREFIX + "hmac-secret");
 		}
-		if (sources == 0 && properties.getIssuerUri() == null) {
+		if (sources == 0 && properties.getIssuerUri() == null && !TokenSources.introspects(properties)) {
 			throw invalid("issuer-uri", null, "No key source to verify access tokens: set " + PREFIX
 					+ "issuer-uri (keys are discovered from it), " + PREFIX + "jwk-set-uri, " + PREFIX
-					+ "public-key-location or " + PREFIX + "hmac-secret (or, for several issuers, " + PREFIX
-					+ "issuers.<name>.issuer-uri)");
+					+ "public-key-location or " + PREFIX + "hmac-secret, for several issuers " + PREFIX
+					+ "issuers.<name>.issuer-uri, or introspect tokens with " + PREFIX + INTROSPECTION + "client-id");
 		}
 		if (properties.getPublicKeyLocation() != null && !properties.getPublicKeyLocation().exists()) {
 			throw invalid("public-key-location", properties.getPublicKeyLocation(),

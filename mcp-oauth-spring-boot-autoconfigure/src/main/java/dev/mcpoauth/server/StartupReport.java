@@ -42,7 +42,7 @@ final class StartupReport implements SmartInitializingSingleton {
 		String paths = this.resource.paths().stream().map((path) -> path + "/**").collect(Collectors.joining(", "));
 		logger.info("MCP OAuth protects " + paths + " (metadata at " + this.resource.metadataPath() + "): resource "
 				+ ((this.properties.getResource() != null) ? this.properties.getResource() : "derived from each request")
-				+ ", tokens verified with " + keySource() + ", required scopes " + this.properties.getRequiredScopes()
+				+ ", " + tokenSources() + ", required scopes " + this.properties.getRequiredScopes()
 				+ ", tool scopes " + this.properties.getToolScopes() + dpop());
 		if (this.beans.containsBean(BOOT_DEFAULT_CHAIN) && nobodyCanLogIn()) {
 			logger.warn("Every path other than the MCP endpoint (" + paths + ") is governed by Spring Boot's default "
@@ -68,6 +68,19 @@ final class StartupReport implements SmartInitializingSingleton {
 		return (dpop.isRequired() ? ", DPoP-bound tokens only" : ", DPoP-bound tokens accepted") + " (proofs "
 				+ dpop.getAlgorithms() + ", at most " + dpop.getProofMaxAge().toSeconds() + "s old"
 				+ (dpop.getNonce().isEnabled() ? ", with a nonce" : "") + ")";
+	}
+
+	private String tokenSources() {
+		String introspected = "introspected at " + ((this.properties.getIntrospection().getEndpoint() != null)
+				? this.properties.getIntrospection().getEndpoint()
+				: "the introspection_endpoint of issuer " + this.properties.getIssuerUri());
+		if (!TokenSources.introspects(this.properties)) {
+			return "tokens verified with " + keySource();
+		}
+		if (!TokenSources.verifiesJwtsLocally(this.properties)) {
+			return "every token " + introspected;
+		}
+		return "tokens verified with " + keySource() + " when they are signed JWTs, else " + introspected;
 	}
 
 	private String keySource() {

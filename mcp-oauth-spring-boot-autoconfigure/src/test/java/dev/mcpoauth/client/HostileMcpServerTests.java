@@ -27,6 +27,7 @@ import dev.mcpoauth.StubHttpServer;
 import dev.mcpoauth.StubHttpServer.Request;
 import dev.mcpoauth.StubHttpServer.Response;
 import dev.mcpoauth.StubMcpAuthorizationServer;
+import dev.mcpoauth.TestClock;
 import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
 import dev.mcpoauth.client.discovery.McpServerDiscovery;

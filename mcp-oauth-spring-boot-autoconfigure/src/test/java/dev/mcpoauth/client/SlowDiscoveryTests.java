@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import dev.mcpoauth.DribblingServer;
 import dev.mcpoauth.StubHttpServer.Response;
 import dev.mcpoauth.discovery.BoundedResourceRetriever;
 import org.junit.jupiter.api.AfterEach;

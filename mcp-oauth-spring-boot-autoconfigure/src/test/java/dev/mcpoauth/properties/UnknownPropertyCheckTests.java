@@ -40,7 +40,9 @@ class UnknownPropertyCheckTests {
 			"mcp.oauth.server.jwks.refresh-cooldow, mcp.oauth.server.jwks.refresh-cooldown",
 			"mcp.oauth.client.registrations.crm.cliend-id, mcp.oauth.client.registrations.crm.client-id",
 			"mcp.oauth.client.registrations.crm.cross-app-access.idp-token-url, mcp.oauth.client.registrations.crm.cross-app-access.idp-token-uri",
-			"mcp.oauth.server.requiredScopes-typo, mcp.oauth.server.required-scopes", "mcp.oauth.server.zzz-qqq, ", "mcp.oauth.server.issuer-uri.extra, " })
+			"mcp.oauth.server.requiredScopes-typo, mcp.oauth.server.required-scopes",
+			"mcp.oauth.server.introspection.client-idd, mcp.oauth.server.introspection.client-id",
+			"mcp.oauth.server.introspection.cache.tl, mcp.oauth.server.introspection.cache.ttl", "mcp.oauth.server.zzz-qqq, ", "mcp.oauth.server.issuer-uri.extra, " })
 	void anUnknownPropertyStopsTheStartUpNamingTheNearestKnownOne(String property, String nearest) {
 		assertThatExceptionOfType(UnknownPropertyException.class)
 			.isThrownBy(() -> start("--" + property + "=https://idp.example.com"))
@@ -72,6 +74,8 @@ class UnknownPropertyCheckTests {
 			"mcp.oauth.server.required-scopes[0]=a", "mcp.oauth.server.tool-scopes.files.delete=a",
 			"mcp.oauth.server.tool-scopes[admin:tool]=a", "mcp.oauth.server.jwks.refresh-cooldown=5s",
 			"mcp.oauth.server.token-cache.enabled=true", "mcp.oauth.server.enabled=false",
+			"mcp.oauth.server.introspection.client-id=x", "mcp.oauth.server.introspection.mode=all",
+			"mcp.oauth.server.introspection.cache.max-size=5", "mcp.oauth.server.introspection.private-key-location=x",
 			"mcp.oauth.client.registrations.crm.client-id=x",
 			"mcp.oauth.client.registrations.crm.token-request-parameters.audience=x",
 			"mcp.oauth.client.registrations.crm.cross-app-access.idp-client-id=x", "mcp.oauth.client.max-step-ups=1" })

@@ -33,6 +33,8 @@ import org.springframework.security.oauth2.jwt.DPoPProofReplayValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
+import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -43,6 +45,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class McpOAuthServerAutoConfigurationTests {
 
 	private static final String ISSUER = "mcp.oauth.server.issuer-uri=https://idp.example";
+
+	private static final String RESOURCE = "mcp.oauth.server.resource=https://mcp.example/mcp";
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,
@@ -150,7 +154,7 @@ class McpOAuthServerAutoConfigurationTests {
 			assertThat(filters(context)).doesNotHaveAnyElementsOfTypes(DPoPAuthenticationFilter.class);
 		});
 		Cache application = new ConcurrentMapCache("application");
-		this.runner.withPropertyValues(ISSUER, "mcp.oauth.server.dpop.enabled=true")
+		this.runner.withPropertyValues(ISSUER, RESOURCE, "mcp.oauth.server.dpop.enabled=true")
 			.withBean("applicationCache", Cache.class, () -> application)
 			.run((context) -> {
 				assertThat(context.getBean(McpOAuthServerAutoConfiguration.DPOP_REPLAY_CACHE_BEAN))
@@ -160,7 +164,7 @@ class McpOAuthServerAutoConfigurationTests {
 				assertThat(filters(context)).hasAtLeastOneElementOfType(DPoPAuthenticationFilter.class);
 			});
 		Cache shared = new ConcurrentMapCache("shared");
-		this.runner.withPropertyValues(ISSUER, "mcp.oauth.server.dpop.required=true")
+		this.runner.withPropertyValues(ISSUER, RESOURCE, "mcp.oauth.server.dpop.required=true")
 			.withBean(McpOAuthServerAutoConfiguration.DPOP_REPLAY_CACHE_BEAN, Cache.class, () -> shared)
 			.run((context) -> assertThat(context.getBean(McpOAuthServerAutoConfiguration.DPOP_REPLAY_CACHE_BEAN))
 				.isSameAs(shared));
@@ -168,7 +172,7 @@ class McpOAuthServerAutoConfigurationTests {
 
 	@Test
 	void dPoPOnASpringSecurityWithoutItsReplayValidatorStopsTheStartUp() {
-		this.runner.withPropertyValues(ISSUER, "mcp.oauth.server.dpop.enabled=true")
+		this.runner.withPropertyValues(ISSUER, RESOURCE, "mcp.oauth.server.dpop.enabled=true")
 			.withClassLoader(new FilteredClassLoader(DPoPProofReplayValidator.class))
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
@@ -251,6 +255,14 @@ class McpOAuthServerAutoConfigurationTests {
 			});
 	}
 
+	/** Break-it review: every value Spring Boot binds as true switches DPoP on, the replay cache included. */
+	@Test
+	void dPoPSwitchedOnWithOnStartsAsWithTrue() {
+		this.runner.withPropertyValues(ISSUER, RESOURCE, "mcp.oauth.server.dpop.enabled=on")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasBean(McpOAuthServerAutoConfiguration.DPOP_REPLAY_CACHE_BEAN));
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', textBlock = """
 			no key source at all            | mcp.oauth.server.enabled=true                                                                     | mcp.oauth.server.issuer-uri          | No key source
@@ -283,15 +295,36 @@ class McpOAuthServerAutoConfigurationTests {
 			plain http issuer of several    | mcp.oauth.server.issuers.a.issuer-uri=http://a.example                 | mcp.oauth.server.issuers.a.issuer-uri | allow-insecure-http
 			relative JWK Set of an issuer   | mcp.oauth.server.issuers.a.issuer-uri=https://a.example,mcp.oauth.server.issuers.a.jwk-set-uri=/keys | mcp.oauth.server.issuers.a.jwk-set-uri | absolute
 			blank audience of an issuer     | mcp.oauth.server.issuers.a.issuer-uri=https://a.example,mcp.oauth.server.issuers.a.audiences[0]= | mcp.oauth.server.issuers.a.audiences | 'aud'
-			DPoP proof with HMAC            | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.algorithms=HS256 | mcp.oauth.server.dpop.algorithms | RSA and ECDSA algorithms only
-			DPoP proof with none            | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.required=true,mcp.oauth.server.dpop.algorithms=none | mcp.oauth.server.dpop.algorithms | RSA and ECDSA algorithms only
-			DPoP proof with EdDSA           | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.algorithms=EdDSA | mcp.oauth.server.dpop.algorithms | RSA and ECDSA algorithms only
-			DPoP without algorithms         | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.algorithms= | mcp.oauth.server.dpop.algorithms | at least one algorithm
-			DPoP proofs that never age      | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.proof-max-age=0s | mcp.oauth.server.dpop.proof-max-age | positive duration
-			DPoP proofs valid for an hour   | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.proof-max-age=1h | mcp.oauth.server.dpop.proof-max-age | at most 5m
-			DPoP replay cache of nothing    | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.replay-cache.max-size=0 | mcp.oauth.server.dpop.replay-cache.max-size | 1 or more
-			DPoP no proof per key           | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.replay-cache.max-proofs-per-key=0 | mcp.oauth.server.dpop.replay-cache.max-proofs-per-key | 1 or more
-			DPoP nonce of no lifetime       | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.nonce.lifetime=0s | mcp.oauth.server.dpop.nonce.lifetime | positive duration
+			DPoP proof with HMAC            | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.resource=https://mcp.example/mcp,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.algorithms=HS256 | mcp.oauth.server.dpop.algorithms | RSA and ECDSA algorithms only
+			DPoP proof with none            | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.resource=https://mcp.example/mcp,mcp.oauth.server.dpop.required=true,mcp.oauth.server.dpop.algorithms=none | mcp.oauth.server.dpop.algorithms | RSA and ECDSA algorithms only
+			DPoP proof with EdDSA           | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.resource=https://mcp.example/mcp,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.algorithms=EdDSA | mcp.oauth.server.dpop.algorithms | RSA and ECDSA algorithms only
+			DPoP without algorithms         | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.resource=https://mcp.example/mcp,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.algorithms= | mcp.oauth.server.dpop.algorithms | at least one algorithm
+			DPoP proofs that never age      | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.resource=https://mcp.example/mcp,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.proof-max-age=0s | mcp.oauth.server.dpop.proof-max-age | positive duration
+			DPoP proofs valid for an hour   | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.resource=https://mcp.example/mcp,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.proof-max-age=1h | mcp.oauth.server.dpop.proof-max-age | at most 5m
+			DPoP replay cache of nothing    | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.resource=https://mcp.example/mcp,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.replay-cache.max-size=0 | mcp.oauth.server.dpop.replay-cache.max-size | 1 or more
+			DPoP no proof per key           | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.resource=https://mcp.example/mcp,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.replay-cache.max-proofs-per-key=0 | mcp.oauth.server.dpop.replay-cache.max-proofs-per-key | 1 or more
+			DPoP without a resource         | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.audiences=api,mcp.oauth.server.dpop.enabled=true | mcp.oauth.server.resource | htu
+			DPoP nonce good for a year      | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.resource=https://mcp.example/mcp,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.nonce.lifetime=365d | mcp.oauth.server.dpop.nonce.lifetime | at most 15m
+			DPoP nonce of no lifetime       | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.resource=https://mcp.example/mcp,mcp.oauth.server.dpop.enabled=true,mcp.oauth.server.dpop.nonce.lifetime=0s | mcp.oauth.server.dpop.nonce.lifetime | positive duration
+			introspection without client id | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.client-secret=s     | mcp.oauth.server.introspection.client-id | introspection is off
+			introspection mode without id   | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.mode=all           | mcp.oauth.server.introspection.client-id | introspection is off
+			introspection without secret    | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.client-id=rs       | mcp.oauth.server.introspection.client-secret | needs the client's secret
+			blank introspection client id   | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.client-id=         | mcp.oauth.server.introspection.client-id | client id
+			unknown introspection method    | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.client-secret=s,mcp.oauth.server.introspection.client-authentication-method=tls_client_auth | mcp.oauth.server.introspection.client-authentication-method | Use one of
+			private_key_jwt without a key   | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.client-authentication-method=private_key_jwt | mcp.oauth.server.introspection.private-key-location | needs the key
+			private_key_jwt and a secret    | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.private-key-location=file:k.pem,mcp.oauth.server.introspection.client-secret=s | mcp.oauth.server.introspection.client-secret | authenticates with private_key_jwt
+			a secret method and a key       | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.client-secret=s,mcp.oauth.server.introspection.client-authentication-method=client_secret_post,mcp.oauth.server.introspection.private-key-location=file:k.pem | mcp.oauth.server.introspection.private-key-location | client-authentication-method=private_key_jwt
+			private_key_jwt without issuer  | mcp.oauth.server.authorization-servers=https://idp.example,mcp.oauth.server.introspection.endpoint=https://idp.example/introspect,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.private-key-location=file:k.pem | mcp.oauth.server.issuer-uri | audience
+			unreadable introspection key    | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.private-key-location=file:/nonexistent/k.pem | mcp.oauth.server.introspection.private-key-location | cannot be read
+			assertion lifetime too long     | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.private-key-location=file:k.pem,mcp.oauth.server.introspection.assertion-lifetime=10m | mcp.oauth.server.introspection.assertion-lifetime | at most 5m
+			no endpoint and no issuer       | mcp.oauth.server.authorization-servers=https://idp.example,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.client-secret=s | mcp.oauth.server.introspection.endpoint | discover it
+			plain http endpoint on network  | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.endpoint=http://idp.example/introspect,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.client-secret=s | mcp.oauth.server.introspection.endpoint | allow-insecure-http
+			relative endpoint               | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.endpoint=/introspect,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.client-secret=s | mcp.oauth.server.introspection.endpoint | absolute
+			mode all with a JWK Set         | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.jwk-set-uri=https://idp.example/jwks,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.client-secret=s,mcp.oauth.server.introspection.mode=all | mcp.oauth.server.jwk-set-uri | introspects every token
+			connect timeout over timeout    | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.client-secret=s,mcp.oauth.server.introspection.connect-timeout=5s | mcp.oauth.server.introspection.connect-timeout | no longer than
+			zero introspection timeout      | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.client-secret=s,mcp.oauth.server.introspection.timeout=0s | mcp.oauth.server.introspection.timeout | positive duration
+			negative introspection cache    | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.client-secret=s,mcp.oauth.server.introspection.cache.ttl=-1s | mcp.oauth.server.introspection.cache.ttl | zero (no cache)
+			empty introspection cache       | mcp.oauth.server.issuer-uri=https://idp.example,mcp.oauth.server.introspection.client-id=rs,mcp.oauth.server.introspection.client-secret=s,mcp.oauth.server.introspection.cache.max-size=0 | mcp.oauth.server.introspection.cache.max-size | 1 or more
 			""")
 	void badConfigurationFailsAtStartupNamingThePropertyAndTheFix(String name, String properties, String property,
 			String fix) {
@@ -309,6 +342,81 @@ class McpOAuthServerAutoConfigurationTests {
 		this.runner
 			.withPropertyValues(ISSUER, "mcp.oauth.server.jws-algorithms=HS256", "mcp.oauth.server.hmac-secret=s3cr3t")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause().message().doesNotContain("s3cr3t"));
+	}
+
+	@Test
+	void theIntrospectionSecretNeverAppearsInAStartupError() {
+		this.runner
+			.withPropertyValues(ISSUER, "mcp.oauth.server.introspection.client-id=rs",
+					"mcp.oauth.server.introspection.client-secret=s3cr3t-value",
+					"mcp.oauth.server.introspection.private-key-location=file:k.pem")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("mcp.oauth.server.introspection.client-secret")
+				.message()
+				.doesNotContain("s3cr3t-value"));
+	}
+
+	@Test
+	void introspectionSitsBesideLocalJwtVerificationUnlessItTakesEveryToken() {
+		String[] introspection = { "mcp.oauth.server.introspection.client-id=rs",
+				"mcp.oauth.server.introspection.client-secret=s" };
+		this.runner.withPropertyValues(ISSUER).run((context) -> {
+			assertThat(context).hasBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN);
+			assertThat(context).doesNotHaveBean(McpOAuthServerAutoConfiguration.OPAQUE_TOKEN_INTROSPECTOR_BEAN);
+		});
+		this.runner.withPropertyValues(ISSUER).withPropertyValues(introspection).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN);
+			assertThat(context).hasBean(McpOAuthServerAutoConfiguration.OPAQUE_TOKEN_INTROSPECTOR_BEAN);
+		});
+		this.runner.withPropertyValues(ISSUER, "mcp.oauth.server.introspection.mode=all")
+			.withPropertyValues(introspection)
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN);
+				assertThat(context).hasBean(McpOAuthServerAutoConfiguration.OPAQUE_TOKEN_INTROSPECTOR_BEAN);
+			});
+		this.runner
+			.withPropertyValues("mcp.oauth.server.authorization-servers=https://idp.example",
+					"mcp.oauth.server.introspection.endpoint=https://idp.example/introspect")
+			.withPropertyValues(introspection)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).as("no key source: every token is introspected")
+					.doesNotHaveBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN);
+				assertThat(context).hasBean(McpOAuthServerAutoConfiguration.OPAQUE_TOKEN_INTROSPECTOR_BEAN);
+				assertThat(context).hasBean(McpOAuthServerAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN);
+			});
+		this.runner.withPropertyValues("MCP_OAUTH_SERVER_ISSUERURI=https://idp.example",
+				"MCP_OAUTH_SERVER_INTROSPECTION_CLIENTID=rs", "MCP_OAUTH_SERVER_INTROSPECTION_CLIENTSECRET=s",
+				"MCP_OAUTH_SERVER_INTROSPECTION_MODE=ALL")
+			.run((context) -> assertThat(context).as("the conditions bind as the properties do")
+				.doesNotHaveBean(McpOAuthServerAutoConfiguration.JWT_DECODER_BEAN));
+	}
+
+	@Test
+	void theIntrospectorCanBeReplacedByTheUsersOwnAndIsNotInjectedByType() {
+		OpaqueTokenIntrospector users = (token) -> {
+			throw new BadOpaqueTokenException("user introspector");
+		};
+		OpaqueTokenIntrospector applications = (token) -> {
+			throw new BadOpaqueTokenException("application introspector");
+		};
+		this.runner
+			.withPropertyValues(ISSUER, "mcp.oauth.server.introspection.client-id=rs",
+					"mcp.oauth.server.introspection.client-secret=s")
+			.withBean(McpOAuthServerAutoConfiguration.OPAQUE_TOKEN_INTROSPECTOR_BEAN, OpaqueTokenIntrospector.class,
+					() -> users)
+			.run((context) -> assertThat(context.getBean(McpOAuthServerAutoConfiguration.OPAQUE_TOKEN_INTROSPECTOR_BEAN))
+				.isSameAs(users));
+		this.runner
+			.withPropertyValues(ISSUER, "mcp.oauth.server.introspection.client-id=rs",
+					"mcp.oauth.server.introspection.client-secret=s")
+			.withBean("opaqueTokenIntrospector", OpaqueTokenIntrospector.class, () -> applications)
+			.run((context) -> {
+				assertThat(context.getBean(OpaqueTokenIntrospector.class)).isSameAs(applications);
+				assertThat(context.getBean(McpOAuthServerAutoConfiguration.OPAQUE_TOKEN_INTROSPECTOR_BEAN))
+					.isNotSameAs(applications);
+			});
 	}
 
 	@Test

@@ -60,6 +60,24 @@ class StartupReportTests {
 	}
 
 	@Test
+	void saysWhichTokensAreIntrospectedAndWhere(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("mcp.oauth.server.introspection.client-id=rs",
+					"mcp.oauth.server.introspection.client-secret=s")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("tokens verified with the keys of issuer https://idp.example (or its in-process "
+				+ "authorization server) when they are signed JWTs, else introspected at the introspection_endpoint of "
+				+ "issuer https://idp.example");
+		this.runner
+			.withPropertyValues("mcp.oauth.server.introspection.client-id=rs",
+					"mcp.oauth.server.introspection.client-secret=s3cr3t-value", "mcp.oauth.server.introspection.mode=all",
+					"mcp.oauth.server.introspection.endpoint=https://idp.example/introspect")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("every token introspected at https://idp.example/introspect")
+			.doesNotContain("s3cr3t-value");
+	}
+
+	@Test
 	void warnsWhenTheRestOfTheApplicationIsLockedWithNobodyToLogIn(CapturedOutput output) {
 		this.runner.run((context) -> assertThat(context).hasBean(StartupReport.BOOT_DEFAULT_CHAIN));
 		assertThat(output).contains(LOCKED).contains("requests.anyRequest().permitAll()");

@@ -13,12 +13,14 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.AbstractOAuth2TokenAuthenticationToken;
 
 /**
  * The sample's MCP tools. {@code whoami} needs only the endpoint's scope; {@code admin-report} also needs
  * {@code mcp:admin}, enforced by {@code mcp.oauth.server.tool-scopes} before the call reaches the tool. Both read the
- * caller from Spring Security's context, where the starter put the validated token.
+ * caller from Spring Security's context, where the starter put the validated token: a
+ * {@code JwtAuthenticationToken} for a JWT verified locally, a {@code BearerTokenAuthentication} for an introspected
+ * token, both with the token's claims as attributes.
  */
 @Configuration(proxyBeanMethods = false)
 class SampleTools {
@@ -50,7 +52,7 @@ class SampleTools {
 
 	private static String describeCaller() {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-		if (!(authentication instanceof JwtAuthenticationToken token)) {
+		if (!(authentication instanceof AbstractOAuth2TokenAuthenticationToken<?> token)) {
 			return "unknown caller";
 		}
 		TreeSet<String> scopes = new TreeSet<>();
@@ -60,8 +62,12 @@ class SampleTools {
 				scopes.add(name.substring("SCOPE_".length()));
 			}
 		}
-		return "subject=" + token.getName() + " audience=" + token.getToken().getAudience() + " scopes="
+		return "subject=" + token.getName() + " audience=" + audiences(token.getTokenAttributes().get("aud")) + " scopes="
 				+ String.join(" ", scopes);
+	}
+
+	private static List<?> audiences(Object aud) {
+		return (aud instanceof List<?> several) ? several : (aud != null) ? List.of(aud) : List.of();
 	}
 
 	private static CallToolResult text(String text) {

@@ -21,6 +21,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.io.Resource;
 
 /**
@@ -81,6 +82,29 @@ public final class AssertionSigningKey {
 			key = pkcs8(text);
 		}
 		return create(key, kid, algorithm);
+	}
+
+	/**
+	 * Load and check a configured key, failing with the property to fix.
+	 * @param prefix the prefix of the properties, ending with a dot, e.g.
+	 * {@code mcp.oauth.client.registrations.<name>.}
+	 * @param location the value of {@code <prefix>private-key-location}
+	 * @param keyId the value of {@code <prefix>key-id}
+	 * @param algorithm the value of {@code <prefix>signing-algorithm}
+	 * @return the key
+	 * @throws InvalidConfigurationPropertyValueException naming {@code private-key-location} or
+	 * {@code signing-algorithm}, with a reason that holds no key material
+	 */
+	public static AssertionSigningKey loadConfigured(String prefix, Resource location, String keyId, String algorithm) {
+		try {
+			return load(location, keyId, algorithm);
+		}
+		catch (IllegalArgumentException ex) {
+			boolean wrongAlgorithm = ex.getMessage() != null && ex.getMessage().contains("cannot sign");
+			throw new InvalidConfigurationPropertyValueException(
+					prefix + (wrongAlgorithm ? "signing-algorithm" : "private-key-location"),
+					wrongAlgorithm ? algorithm : location, "The private key file " + ex.getMessage());
+		}
 	}
 
 	private static PrivateKey pkcs8(String pem) {

@@ -1,11 +1,19 @@
 package dev.mcpoauth.server.dpop;
 
+import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -38,7 +46,8 @@ import org.springframework.security.oauth2.server.resource.authentication.DPoPAu
  * {@code htm}, {@code htu}, {@code iat} within {@code proofMaxAge} either way, {@code cnf.jkt} of the token equal to
  * the thumbprint of that key, {@code ath} equal to the token's hash, and {@code jti} never seen before
  * ({@link DPoPProofReplayValidator}, for as long as the proof could be accepted). Checked first, this class adds:
- * the configured algorithms only; the key binding, answered {@code invalid_token} as RFC 9449 section 7.1 shows
+ * the configured algorithms only, and a proof key of sound size and of the algorithm's type, both read from the
+ * header before any signature is verified; the key binding, answered {@code invalid_token} as RFC 9449 section 7.1 shows
  * ("Invalid DPoP key binding"), a token without {@code cnf.jkt} included; and, when nonces are on, a nonce of this
  * server ({@code use_dpop_nonce} otherwise). Any other failure is {@code invalid_dpop_proof}. Refusals carry a fixed
  * description, never the proof, the token or a value read from them.
@@ -70,6 +79,16 @@ public final class DPoPProofVerifier {
 
 	private static final OAuth2Error ALGORITHM = new OAuth2Error(OAuth2ErrorCodes.INVALID_DPOP_PROOF,
 			"The DPoP proof's algorithm is not accepted", null);
+
+	private static final OAuth2Error PROOF_KEY = new OAuth2Error(OAuth2ErrorCodes.INVALID_DPOP_PROOF,
+			"The DPoP proof's key is not accepted (a public RSA key of 2048 to 8192 bits, or an EC key of the "
+					+ "algorithm's curve)", null);
+
+	private static final int MIN_RSA_BITS = 2048;
+
+	private static final int MAX_RSA_BITS = 8192;
+
+	private static final int MAX_RSA_EXPONENT_BITS = 32;
 
 	private final List<String> algorithms;
 
@@ -138,7 +157,44 @@ public final class DPoPProofVerifier {
 			throw refusal(OAuth2ErrorCodes.INVALID_DPOP_PROOF,
 					"The request's method or URL cannot be named in a DPoP proof");
 		}
+		checkHeader(proofs.get(0));
 		return new ProofRequest(accessToken, proofs.get(0), method, targetUri);
+	}
+
+	/**
+	 * What the proof's header says, checked before anything verifies its signature, so that a proof costs no
+	 * expensive verification unless its key could be accepted: an accepted algorithm, and a public key of that
+	 * algorithm's type (for EC, of its curve) in {@code jwk}; an RSA key of {@value #MIN_RSA_BITS} to
+	 * {@value #MAX_RSA_BITS} bits with a public exponent of at most 32 bits (a huge exponent makes verification as
+	 * slow as signing, a small modulus can be factored).
+	 */
+	private void checkHeader(String proof) {
+		JWSHeader header;
+		try {
+			header = JWSObject.parse(proof).getHeader();
+		}
+		catch (ParseException ex) {
+			throw refusal(OAuth2ErrorCodes.INVALID_DPOP_PROOF, UNREADABLE);
+		}
+		if (!this.algorithms.contains(header.getAlgorithm().getName())) {
+			throw new OAuth2AuthenticationException(ALGORITHM);
+		}
+		JWK key = header.getJWK();
+		boolean accepted;
+		if (key instanceof RSAKey rsa && JWSAlgorithm.Family.RSA.contains(header.getAlgorithm())) {
+			accepted = !rsa.isPrivate() && rsa.size() >= MIN_RSA_BITS && rsa.size() <= MAX_RSA_BITS
+					&& rsa.getPublicExponent().decodeToBigInteger().bitLength() <= MAX_RSA_EXPONENT_BITS;
+		}
+		else if (key instanceof ECKey ec && JWSAlgorithm.Family.EC.contains(header.getAlgorithm())) {
+			Set<Curve> curves = Curve.forJWSAlgorithm(header.getAlgorithm());
+			accepted = !ec.isPrivate() && curves != null && curves.contains(ec.getCurve());
+		}
+		else {
+			accepted = false;
+		}
+		if (!accepted) {
+			throw new OAuth2AuthenticationException(PROOF_KEY);
+		}
 	}
 
 	/**

@@ -106,15 +106,21 @@ public final class AccessTokenDecoders {
 	}
 
 	/**
-	 * The issuers whose tokens are accepted: the configured issuer; without one, the configured authorization
-	 * servers, whose identifiers the metadata publishes as the issuers of this resource's tokens (RFC 9728). Never
-	 * "any issuer the keys verify": a JWK Set or key shared by several tenants must not let one tenant's tokens in.
+	 * The issuers whose tokens are accepted: the configured issuer, or the several configured issuers; without
+	 * either, the configured authorization servers, whose identifiers the metadata publishes as the issuers of this
+	 * resource's tokens (RFC 9728). Never "any issuer the keys verify": a JWK Set or key shared by several tenants
+	 * must not let one tenant's tokens in. Introspection answers that name an {@code iss} are held to the same list.
 	 * @param properties the server properties
 	 * @return the trusted issuers, never empty for validated properties
 	 */
-	private static List<URI> trustedIssuers(McpOAuthServerProperties properties) {
-		return (properties.getIssuerUri() != null) ? List.of(properties.getIssuerUri())
-				: List.copyOf(properties.getAuthorizationServers());
+	public static List<URI> trustedIssuers(McpOAuthServerProperties properties) {
+		if (properties.getIssuerUri() != null) {
+			return List.of(properties.getIssuerUri());
+		}
+		if (!properties.getIssuers().isEmpty()) {
+			return properties.getIssuers().values().stream().map(McpOAuthServerProperties.Issuer::getIssuerUri).toList();
+		}
+		return List.copyOf(properties.getAuthorizationServers());
 	}
 
 	/**

@@ -1,11 +1,28 @@
 package dev.mcpoauth.server.dpop;
 
+import java.math.BigInteger;
+import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.oauth2.sdk.dpop.DPoPUtils;
+import com.nimbusds.oauth2.sdk.id.JWTID;
+import com.nimbusds.oauth2.sdk.token.DPoPAccessToken;
 import dev.mcpoauth.DPoPClient;
 import dev.mcpoauth.Jwts;
 import org.junit.jupiter.api.Test;
@@ -123,6 +140,49 @@ class DPoPProofVerifierTests {
 		DPoPClient rsa = new DPoPClient(Jwts.rsa());
 		assertRefused(() -> this.verifier.authenticate(request(rsa.proof("POST", URL, TOKEN)), boundTo(rsa)),
 				"invalid_dpop_proof", "The DPoP proof's algorithm is not accepted");
+	}
+
+	/**
+	 * The break-it review's CPU amplification (a 3072-bit RSA key with a 3070-bit exponent makes verifying as slow as
+	 * signing) and weak keys: the proof's key is judged from its header when the request is read, before the access
+	 * token or any signature is verified, so these proofs, whose signatures are random bytes, cost no verification.
+	 */
+	@Test
+	void aProofKeyIsJudgedFromTheHeaderBeforeAnySignatureIsVerified() throws Exception {
+		DPoPProofVerifier all = new DPoPProofVerifier(List.of("ES256", "ES384", "RS256"), Duration.ofSeconds(60),
+				new DPoPProofReplayValidator.InMemoryCache(), null);
+		SecureRandom random = new SecureRandom();
+		BigInteger n = BigInteger.probablePrime(1536, random).multiply(BigInteger.probablePrime(1536, random));
+		RSAKey hugeExponent = new RSAKey.Builder(Base64URL.encode(n),
+				Base64URL.encode(new BigInteger(3070, random).setBit(0))).build();
+		String key = "The DPoP proof's key is not accepted (a public RSA key of 2048 to 8192 bits, or an EC key of "
+				+ "the algorithm's curve)";
+		String hugeExponentProof = unsignedProof(JWSAlgorithm.RS256, hugeExponent);
+		assertRefused(() -> all.request(TOKEN, List.of(hugeExponentProof), "POST", URL), "invalid_dpop_proof", key);
+		RSAKey weak = new RSAKeyGenerator(1024, true).generate().toPublicJWK();
+		String weakProof = unsignedProof(JWSAlgorithm.RS256, weak);
+		assertRefused(() -> all.request(TOKEN, List.of(weakProof), "POST", URL), "invalid_dpop_proof", key);
+		ECKey p384 = new ECKeyGenerator(Curve.P_384).generate().toPublicJWK();
+		String otherCurve = unsignedProof(JWSAlgorithm.ES256, p384);
+		assertRefused(() -> all.request(TOKEN, List.of(otherCurve), "POST", URL), "invalid_dpop_proof", key);
+		String otherType = unsignedProof(JWSAlgorithm.RS256, p384);
+		assertRefused(() -> all.request(TOKEN, List.of(otherType), "POST", URL), "invalid_dpop_proof", key);
+		assertThat(all.request(TOKEN, List.of(unsignedProof(JWSAlgorithm.ES384, p384)), "POST", URL))
+			.as("a sound key passes; its signature is checked later")
+			.isNotNull();
+	}
+
+	/** A proof with the given algorithm and key in its header and a random signature. */
+	private static String unsignedProof(JWSAlgorithm algorithm, JWK key) throws Exception {
+		String header = Base64URL.encode(new JWSHeader.Builder(algorithm).type(new JOSEObjectType("dpop+jwt"))
+			.jwk(key)
+			.build()
+			.toString()).toString();
+		String claims = Base64URL.encode(DPoPUtils.createJWTClaimsSet(new JWTID(), "POST", URI.create(URL), new Date(),
+				new DPoPAccessToken(TOKEN)).toString()).toString();
+		byte[] signature = new byte[384];
+		new SecureRandom().nextBytes(signature);
+		return header + "." + claims + "." + Base64URL.encode(signature);
 	}
 
 	@Test

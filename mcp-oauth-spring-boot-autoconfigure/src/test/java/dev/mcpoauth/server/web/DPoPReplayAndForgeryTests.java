@@ -175,7 +175,7 @@ class DPoPReplayAndForgeryTests {
 		assertRefused(server.dpop(this.token, none), "invalid_dpop_proof", UNREADABLE);
 		String hmac = handMade(header("HS256", "dpop+jwt", publicKey), claims,
 				new MACSigner("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
-		assertRefused(server.dpop(this.token, hmac), "invalid_dpop_proof", UNREADABLE);
+		assertRefused(server.dpop(this.token, hmac), "invalid_dpop_proof", "The DPoP proof's algorithm is not accepted");
 	}
 
 	@Test

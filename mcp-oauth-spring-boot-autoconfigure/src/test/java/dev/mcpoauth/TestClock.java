@@ -1,4 +1,4 @@
-package dev.mcpoauth.client;
+package dev.mcpoauth;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,11 +8,11 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that starts now and moves only when a test moves it. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
 
 	private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
 
-	void advance(Duration duration) {
+	public void advance(Duration duration) {
 		this.now.updateAndGet((instant) -> instant.plus(duration));
 	}
 

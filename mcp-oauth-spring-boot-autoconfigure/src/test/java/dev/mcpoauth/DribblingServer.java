@@ -1,4 +1,4 @@
-package dev.mcpoauth.client;
+package dev.mcpoauth;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code total}; then it closes the connection. A slowloris: no single read ever waits long, the whole answer
  * takes {@code total}. Stops by itself: every connection ends after {@code total}, and {@link #close()} ends all.
  */
-final class DribblingServer implements AutoCloseable {
+public final class DribblingServer implements AutoCloseable {
 
 	private final ServerSocket socket;
 
@@ -34,9 +34,9 @@ final class DribblingServer implements AutoCloseable {
 
 	private final int contentLength;
 
-	final AtomicInteger connections = new AtomicInteger();
+	public final AtomicInteger connections = new AtomicInteger();
 
-	DribblingServer(Duration interval, Duration total) {
+	public DribblingServer(Duration interval, Duration total) {
 		this(interval, total, 100_000);
 	}
 
@@ -45,7 +45,7 @@ final class DribblingServer implements AutoCloseable {
 	 * @param total how long each answer goes on
 	 * @param contentLength the {@code Content-Length} declared (a short one makes the JDK keep the connection alive)
 	 */
-	DribblingServer(Duration interval, Duration total, int contentLength) {
+	public DribblingServer(Duration interval, Duration total, int contentLength) {
 		this.interval = interval;
 		this.total = total;
 		this.contentLength = contentLength;
@@ -59,7 +59,7 @@ final class DribblingServer implements AutoCloseable {
 	}
 
 	/** Base URL on the literal loopback address, {@code http://127.0.0.1:<port>}. */
-	String url() {
+	public String url() {
 		return "http://127.0.0.1:" + this.socket.getLocalPort();
 	}
 
