@@ -1,116 +1,79 @@
 package dev.mcpoauth.server;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import com.nimbusds.jose.proc.SecurityContext;
 
-import dev.mcpoauth.server.authentication.HeaderOnlyBearerTokenResolver;
-import dev.mcpoauth.server.authentication.McpBearerAuthenticationManagerResolver;
-import dev.mcpoauth.server.authentication.ScopeAuthoritiesConverter;
-import dev.mcpoauth.server.challenge.McpBearerTokenAccessDeniedHandler;
-import dev.mcpoauth.server.challenge.McpBearerTokenAuthenticationEntryPoint;
 import dev.mcpoauth.server.jwt.AccessTokenDecoders;
 import dev.mcpoauth.server.jwt.InProcessAuthorizationServer;
 import dev.mcpoauth.server.metadata.ConfiguredMetadataCustomizer;
 import dev.mcpoauth.server.metadata.ProtectedResourceMetadataCustomizer;
-import dev.mcpoauth.server.metadata.ProtectedResourceMetadataFilter;
-import dev.mcpoauth.server.metadata.RequestOriginFilter;
-import dev.mcpoauth.server.metadata.RootMetadataOwnership;
+import dev.mcpoauth.server.metadata.ProtectedResourceMetadataDocuments;
 import dev.mcpoauth.server.scope.ToolCallScopes;
-import dev.mcpoauth.server.scope.ToolScopeAuthorizationFilter;
-import dev.mcpoauth.server.session.McpSessionBindingFilter;
-import dev.mcpoauth.server.session.McpSessionBindings;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionMessage;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
-import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
-import org.springframework.security.web.AuthenticationEntryPoint;
-import org.springframework.security.web.FilterChainProxy;
-import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.access.AccessDeniedHandler;
-import org.springframework.security.web.access.intercept.AuthorizationFilter;
-import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
-import org.springframework.security.web.util.matcher.AndRequestMatcher;
-import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
-import org.springframework.security.web.util.matcher.OrRequestMatcher;
-import org.springframework.security.web.util.matcher.RequestMatcher;
-import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
-import org.springframework.web.filter.CorsFilter;
+import org.springframework.security.oauth2.server.resource.OAuth2ProtectedResourceMetadata;
 
 /**
- * Protects the MCP endpoint of a servlet application as an OAuth 2.1 resource server, following the MCP
- * authorization specification: bearer JWT access tokens from the {@code Authorization} header only, audience bound
- * to this resource (RFC 8707), RFC 9728 Protected Resource Metadata, and exact {@code WWW-Authenticate} challenges.
- *
- * <p>Its {@link SecurityFilterChain} matches only the MCP server's paths ({@link McpEndpoints}: the endpoint, and for Spring
- * AI's SSE transport its message endpoint, each with its sub-paths), the metadata paths and the
- * requests routed to a servlet transport of the MCP Java SDK, so the application's own chains keep governing
- * everything else. Within it, every request is authenticated, MCP sessions are bound to the subject that created
- * them, and every request that may carry a message passes the per-tool scope check. It runs after Spring Boot's security auto-configurations so that their
- * defaults (the default chain, the authorization server's chain) stay in place. Each bean can be replaced by a bean
- * of the same name: {@value #JWT_DECODER_BEAN}, {@value #ENTRY_POINT_BEAN}, {@value #ACCESS_DENIED_HANDLER_BEAN},
- * {@value #SECURITY_FILTER_CHAIN_BEAN}; add {@link ProtectedResourceMetadataCustomizer} beans to change the metadata.
+ * The MCP endpoint as an OAuth 2.1 resource server, following the MCP authorization specification, on either web
+ * stack: what both share. It validates {@code mcp.oauth.server.*} and turns it into the protected resource
+ * ({@link McpProtectedResource}), the access-token decoder (bearer JWTs, audience bound to this resource, RFC 8707),
+ * the RFC 9728 Protected Resource Metadata and the tool-scope decision; the security chain of the application's
+ * stack comes from {@code dev.mcpoauth.server.web.McpOAuthServerWebSecurityAutoConfiguration} (servlet) or
+ * {@code dev.mcpoauth.server.web.reactive.ReactiveMcpOAuthServerWebSecurityAutoConfiguration} (WebFlux). Each bean can
+ * be replaced by a bean of the same name: {@value #JWT_DECODER_BEAN}, and on each stack
+ * {@value #ENTRY_POINT_BEAN}, {@value #ACCESS_DENIED_HANDLER_BEAN}, {@value #SECURITY_FILTER_CHAIN_BEAN} (servlet)
+ * or {@value #SECURITY_WEB_FILTER_CHAIN_BEAN} (WebFlux); add {@link ProtectedResourceMetadataCustomizer} beans to
+ * change the metadata.
  */
 @AutoConfiguration(afterName = {
-		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
-		"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-		"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
-		"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
-		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration",
 		"org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerAutoConfiguration",
 		"org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerJwtAutoConfiguration" })
-@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass({ SecurityFilterChain.class, HttpSecurity.class, JwtDecoder.class, DefaultBearerTokenResolver.class })
-@ConditionalOnProperty(prefix = "mcp.oauth.server", name = "enabled", havingValue = "true", matchIfMissing = true)
-@Conditional(McpOAuthServerAutoConfiguration.ServerConfiguredCondition.class)
+@ConditionalOnWebApplication
+@ConditionalOnClass({ JwtDecoder.class, OAuth2ProtectedResourceMetadata.class })
+@ConditionalOnMcpOAuthServer
 @EnableConfigurationProperties(McpOAuthServerProperties.class)
 public final class McpOAuthServerAutoConfiguration {
 
 	/** Name of the access-token decoder bean. */
 	public static final String JWT_DECODER_BEAN = "mcpOAuthJwtDecoder";
 
-	/** Name of the 401 entry point bean. */
+	/** Name of the 401 entry point bean ({@code AuthenticationEntryPoint} or {@code ServerAuthenticationEntryPoint}). */
 	public static final String ENTRY_POINT_BEAN = "mcpOAuthAuthenticationEntryPoint";
 
-	/** Name of the 403 handler bean. */
+	/** Name of the 403 handler bean ({@code AccessDeniedHandler} or {@code ServerAccessDeniedHandler}). */
 	public static final String ACCESS_DENIED_HANDLER_BEAN = "mcpOAuthAccessDeniedHandler";
 
-	/** Name of the security filter chain bean. */
+	/** Name of the security filter chain bean of a servlet application. */
 	public static final String SECURITY_FILTER_CHAIN_BEAN = "mcpOAuthSecurityFilterChain";
+
+	/** Name of the security web filter chain bean of a WebFlux application. */
+	public static final String SECURITY_WEB_FILTER_CHAIN_BEAN = "mcpOAuthSecurityWebFilterChain";
+
+	/**
+	 * Name of the chain that keeps the other paths of a WebFlux application closed when the application declares no
+	 * chain of its own (WebFlux drops its default chain as soon as any chain exists).
+	 */
+	public static final String OTHER_PATHS_SECURITY_WEB_FILTER_CHAIN_BEAN = "mcpOAuthOtherPathsSecurityWebFilterChain";
+
+	/** Name of the metadata bean. */
+	public static final String METADATA_BEAN = "mcpOAuthProtectedResourceMetadata";
+
+	/** Name of the tool-scope decision bean. */
+	public static final String TOOL_CALL_SCOPES_BEAN = "mcpOAuthToolCallScopes";
 
 	/**
 	 * Order of the chain: ahead of application chains without an explicit order, which usually match any request.
@@ -152,90 +115,21 @@ public final class McpOAuthServerAutoConfiguration {
 				: AccessTokenDecoders.create(this.properties);
 	}
 
-	@Bean(name = ENTRY_POINT_BEAN, defaultCandidate = false)
-	@ConditionalOnMissingBean(name = ENTRY_POINT_BEAN)
-	AuthenticationEntryPoint mcpOAuthAuthenticationEntryPoint(McpProtectedResource resource) {
-		return new McpBearerTokenAuthenticationEntryPoint(resource, this.properties.getRequiredScopes());
-	}
-
-	@Bean(name = ACCESS_DENIED_HANDLER_BEAN, defaultCandidate = false)
-	@ConditionalOnMissingBean(name = ACCESS_DENIED_HANDLER_BEAN)
-	AccessDeniedHandler mcpOAuthAccessDeniedHandler(McpProtectedResource resource) {
-		return new McpBearerTokenAccessDeniedHandler(resource, this.properties.getRequiredScopes());
-	}
-
-	@Bean(name = SECURITY_FILTER_CHAIN_BEAN)
-	@Order(SECURITY_FILTER_CHAIN_ORDER)
-	@ConditionalOnMissingBean(name = SECURITY_FILTER_CHAIN_BEAN)
-	SecurityFilterChain mcpOAuthSecurityFilterChain(HttpSecurity http, McpProtectedResource resource,
-			@Qualifier(JWT_DECODER_BEAN) JwtDecoder decoder,
-			@Qualifier(ENTRY_POINT_BEAN) AuthenticationEntryPoint entryPoint,
-			@Qualifier(ACCESS_DENIED_HANDLER_BEAN) AccessDeniedHandler accessDeniedHandler,
-			ObjectProvider<ProtectedResourceMetadataCustomizer> metadataCustomizers,
-			ObjectProvider<FilterChainProxy> filterChains) {
-		String[] metadataPaths = ProtectedResourceMetadataFilter.paths(resource).toArray(String[]::new);
-		McpBearerAuthenticationManagerResolver authenticationManagers = new McpBearerAuthenticationManagerResolver(
-				decoder, ScopeAuthoritiesConverter.authenticationConverter(), resource,
-				this.properties.getAudiences(), issuerAudiences());
-		ConfiguredMetadataCustomizer configuredMetadata = new ConfiguredMetadataCustomizer(this.properties);
-		ProtectedResourceMetadataFilter metadataFilter = new ProtectedResourceMetadataFilter(resource,
-				(builder) -> {
-					configuredMetadata.customize(builder);
-					metadataCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-				});
-		List<String> mcpPaths = new ArrayList<>();
-		resource.paths().forEach((path) -> mcpPaths.addAll(List.of(path, path + "/**")));
-		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
-		RequestMatcher rootMetadata = paths.matcher(McpProtectedResource.WELL_KNOWN_PATH);
-		RequestMatcher wellKnown = new OrRequestMatcher(
-				new AndRequestMatcher(paths.matcher(McpProtectedResource.WELL_KNOWN_PATH + "/**"),
-						new NegatedRequestMatcher(rootMetadata)),
-				new AndRequestMatcher(rootMetadata, new RootMetadataOwnership(filterChains, metadataFilter)));
-		http.securityMatchers((matchers) -> matchers.requestMatchers(mcpPaths.toArray(String[]::new))
-			.requestMatchers(wellKnown)
-			.requestMatchers(new McpSdkServletRequestMatcher(getClass().getClassLoader())))
-			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(metadataPaths)
-				.permitAll()
-				.anyRequest()
-				.authenticated())
-			.oauth2ResourceServer((resourceServer) -> resourceServer.authenticationManagerResolver(authenticationManagers)
-				.bearerTokenResolver(new HeaderOnlyBearerTokenResolver())
-				.authenticationEntryPoint(entryPoint)
-				.accessDeniedHandler(accessDeniedHandler))
-			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
-				.accessDeniedHandler(accessDeniedHandler))
-			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.requestCache(AbstractHttpConfigurer::disable)
-			.csrf(AbstractHttpConfigurer::disable)
-			.cors((cors) -> cors.configurationSource(metadataCors()))
-			.addFilterBefore(new RequestOriginFilter(resource), CorsFilter.class)
-			.addFilterAfter(metadataFilter, CorsFilter.class)
-			.addFilterAfter(new ToolScopeAuthorizationFilter(new ToolCallScopes(this.properties.getRequiredScopes(),
-					this.properties.getToolScopes())), AuthorizationFilter.class)
-			.addFilterAfter(new McpSessionBindingFilter(new McpSessionBindings()), ToolScopeAuthorizationFilter.class);
-		return http.build();
-	}
-
-	/** The audiences of each trusted issuer that has its own. */
-	private Map<String, List<String>> issuerAudiences() {
-		Map<String, List<String>> audiences = new LinkedHashMap<>();
-		this.properties.getIssuers().values().forEach((issuer) -> {
-			if (!issuer.getAudiences().isEmpty()) {
-				audiences.put(issuer.getIssuerUri().toString(), issuer.getAudiences());
-			}
+	@Bean(name = METADATA_BEAN, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = METADATA_BEAN)
+	ProtectedResourceMetadataDocuments mcpOAuthProtectedResourceMetadata(McpProtectedResource resource,
+			ObjectProvider<ProtectedResourceMetadataCustomizer> metadataCustomizers) {
+		ConfiguredMetadataCustomizer configured = new ConfiguredMetadataCustomizer(this.properties);
+		return new ProtectedResourceMetadataDocuments(resource, (builder) -> {
+			configured.customize(builder);
+			metadataCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		});
-		return audiences;
 	}
 
-	private static UrlBasedCorsConfigurationSource metadataCors() {
-		CorsConfiguration metadata = new CorsConfiguration();
-		metadata.addAllowedOrigin(CorsConfiguration.ALL);
-		metadata.addAllowedMethod("GET");
-		metadata.addAllowedMethod("HEAD");
-		metadata.setMaxAge(3600L);
-		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-		source.registerCorsConfiguration(McpProtectedResource.WELL_KNOWN_PATH + "/**", metadata);
-		return source;
+	@Bean(name = TOOL_CALL_SCOPES_BEAN, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = TOOL_CALL_SCOPES_BEAN)
+	ToolCallScopes mcpOAuthToolCallScopes() {
+		return new ToolCallScopes(this.properties.getRequiredScopes(), this.properties.getToolScopes());
 	}
 
 	/**
@@ -253,30 +147,6 @@ public final class McpOAuthServerAutoConfiguration {
 				AuthorizationServerSettings serverSettings = settings.getIfUnique();
 				return (serverSettings != null) ? serverSettings.getIssuer() : null;
 			}, keys::getIfUnique);
-		}
-
-	}
-
-	/**
-	 * The server side switches on once any property under {@code mcp.oauth.server} is set, so that an application
-	 * that only calls MCP servers is left alone, and one that sets a server property without a key source (or
-	 * misspells the key source) is stopped by {@link McpOAuthServerPropertiesValidator} with a message rather than
-	 * silently left open to Spring Boot's defaults.
-	 */
-	static final class ServerConfiguredCondition extends SpringBootCondition {
-
-		private static final ConfigurationPropertyName PREFIX = ConfigurationPropertyName.of("mcp.oauth.server");
-
-		@Override
-		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			ConditionMessage.Builder message = ConditionMessage.forCondition("MCP OAuth server properties");
-			for (ConfigurationPropertySource source : ConfigurationPropertySources.get(context.getEnvironment())) {
-				if (source instanceof IterableConfigurationPropertySource iterable
-						&& iterable.filter(PREFIX::isAncestorOf).stream().findAny().isPresent()) {
-					return ConditionOutcome.match(message.found("property under").items(PREFIX));
-				}
-			}
-			return ConditionOutcome.noMatch(message.didNotFind("property under").items(PREFIX));
 		}
 
 	}
