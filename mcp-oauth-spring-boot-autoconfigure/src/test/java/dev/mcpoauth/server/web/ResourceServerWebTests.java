@@ -16,13 +16,22 @@ import dev.mcpoauth.StubHttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The starter in a running servlet application, over real HTTP on loopback.
+ * The starter in a running application, over real HTTP on loopback: the contract of the server side, run on both
+ * {@link Stack stacks} (Spring MVC and WebFlux).
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Stack.class)
 class ResourceServerWebTests {
+
+	@Parameter
+	Stack stack;
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -64,7 +73,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void derivesResourceMetadataAndAudienceFromTheRequestUnderAContextPath() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks("server.servlet.context-path=/api"))) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks(this.stack.contextPath("/api")))) {
 			String resource = app.url() + "/api/mcp";
 			String metadataUrl = app.url() + "/api/.well-known/oauth-protected-resource/mcp";
 			HttpResponse<String> challenge = post(resource, null, "{}");
@@ -84,7 +93,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void honoursForwardedHeaders() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks("server.forward-headers-strategy=framework"))) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks("server.forward-headers-strategy=framework"))) {
 			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.url() + "/mcp"))
 				.header("X-Forwarded-Proto", "https")
 				.header("X-Forwarded-Host", "mcp.example")
@@ -102,7 +111,7 @@ class ResourceServerWebTests {
 	@Test
 	void configuredResourceIsUsedWhateverTheHostHeaderSays() throws Exception {
 		try (WebTestApplication.Running app = WebTestApplication
-			.start(jwks("mcp.oauth.server.resource=https://mcp.example/mcp"))) {
+			.start(this.stack, jwks("mcp.oauth.server.resource=https://mcp.example/mcp"))) {
 			HttpResponse<String> challenge = post(app.url() + "/mcp", null, "{}");
 			assertThat(challenge.headers().firstValue("WWW-Authenticate")).hasValue(
 					"Bearer resource_metadata=\"https://mcp.example/.well-known/oauth-protected-resource/mcp\"");
@@ -116,7 +125,7 @@ class ResourceServerWebTests {
 	@Test
 	void configuredAudiencesReplaceTheResourceIdentifier() throws Exception {
 		try (WebTestApplication.Running app = WebTestApplication
-			.start(jwks("mcp.oauth.server.audiences=api://7f1c0e7a-guid,https://other.example"))) {
+			.start(this.stack, jwks("mcp.oauth.server.audiences=api://7f1c0e7a-guid,https://other.example"))) {
 			assertThat(post(app.url() + "/mcp", Jwts.sign(this.key, this.idp.url(), "api://7f1c0e7a-guid"), "{}")
 				.statusCode()).isEqualTo(200);
 			assertThat(post(app.url() + "/mcp", Jwts.sign(this.key, this.idp.url(), app.url() + "/mcp"), "{}")
@@ -130,7 +139,7 @@ class ResourceServerWebTests {
 		for (Object[] keyAndPem : new Object[][] { { this.key, pem(this.key.toRSAPublicKey().getEncoded()) },
 				{ ec, pem(ec.toECPublicKey().getEncoded()) } }) {
 			Path file = Files.writeString(this.temp.resolve("key-" + System.nanoTime() + ".pem"), (String) keyAndPem[1]);
-			try (WebTestApplication.Running app = WebTestApplication.start("mcp.oauth.server.issuer-uri=https://idp.example",
+			try (WebTestApplication.Running app = WebTestApplication.start(this.stack, "mcp.oauth.server.issuer-uri=https://idp.example",
 					"mcp.oauth.server.public-key-location=file:" + file)) {
 				String token = Jwts.sign((com.nimbusds.jose.jwk.JWK) keyAndPem[0], "https://idp.example",
 						app.url() + "/mcp");
@@ -145,7 +154,7 @@ class ResourceServerWebTests {
 	void malformedPublicKeyFileFailsAtStartupNamingTheProperty() throws Exception {
 		Path file = Files.writeString(this.temp.resolve("bad.pem"), "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
 		org.assertj.core.api.Assertions
-			.assertThatThrownBy(() -> WebTestApplication.start("mcp.oauth.server.issuer-uri=https://idp.example",
+			.assertThatThrownBy(() -> WebTestApplication.start(this.stack, "mcp.oauth.server.issuer-uri=https://idp.example",
 					"mcp.oauth.server.public-key-location=file:" + file))
 			.rootCause()
 			.hasMessageContaining("mcp.oauth.server.public-key-location")
@@ -154,7 +163,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void toolScopesInspectTheBodyAndHandItOnIntact() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks("mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks("mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
 			String url = app.url() + "/mcp";
 			String token = Jwts.sign(this.key, this.idp.url(), url);
 			String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"admin\"}}";
@@ -176,7 +185,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void aRefusalNamesEveryScopeTheRequestNeedsSoThatOneStepUpSuffices() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks("mcp.oauth.server.required-scopes=mcp:tools",
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks("mcp.oauth.server.required-scopes=mcp:tools",
 				"mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
 			String url = app.url() + "/mcp";
 			String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"admin\"}}";
@@ -200,7 +209,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void toolScopesReadTheBodyOnlyAsUtf8JsonWithNothingAfterIt() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks("mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks("mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
 			String url = app.url() + "/mcp";
 			String token = Jwts.sign(this.key, this.idp.url(), url);
 			String other = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"other\"}}";
@@ -233,7 +242,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void requestMetadataHeadersThatDisagreeWithTheBodyNeverReachTheEndpoint() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks())) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks())) {
 			String url = app.url() + "/mcp";
 			String token = Jwts.sign(this.key, this.idp.url(), url);
 			String call = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"admin\"}}";
@@ -259,7 +268,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void metadataDerivedFromTheRequestIsNeverStoredByCaches() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks())) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks())) {
 			HttpResponse<String> metadata = send(
 					HttpRequest.newBuilder(URI.create(app.url() + "/.well-known/oauth-protected-resource/mcp"))
 						.header("X-Forwarded-Host", "evil.example"));
@@ -269,7 +278,7 @@ class ResourceServerWebTests {
 				.firstValue("Cache-Control")).hasValue("no-store");
 		}
 		try (WebTestApplication.Running app = WebTestApplication
-			.start(jwks("mcp.oauth.server.resource=https://mcp.example/mcp"))) {
+			.start(this.stack, jwks("mcp.oauth.server.resource=https://mcp.example/mcp"))) {
 			assertThat(send(HttpRequest.newBuilder(URI.create(app.url() + "/.well-known/oauth-protected-resource/mcp")))
 				.headers()
 				.firstValue("Cache-Control")).as("the same for every request").hasValue("public, max-age=3600");
@@ -279,7 +288,7 @@ class ResourceServerWebTests {
 	@Test
 	void withoutIssuerUriOnlyTheConfiguredAuthorizationServersIssueAcceptedTokens() throws Exception {
 		this.idp.serve("/jwks", Jwts.jwks(this.key.toPublicJWK()));
-		try (WebTestApplication.Running app = WebTestApplication.start(
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack,
 				"mcp.oauth.server.jwk-set-uri=" + this.idp.url() + "/jwks",
 				"mcp.oauth.server.authorization-servers=https://tenant-a.example,https://tenant-b.example")) {
 			String url = app.url() + "/mcp";
@@ -290,7 +299,7 @@ class ResourceServerWebTests {
 			assertThat(otherTenant.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("invalid_token");
 			assertThat(post(url, Jwts.sign(this.key, null, url), "{}").statusCode()).as("no iss").isEqualTo(401);
 		}
-		try (WebTestApplication.Running app = WebTestApplication.start(
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack,
 				"mcp.oauth.server.jwk-set-uri=" + this.idp.url() + "/jwks",
 				"mcp.oauth.server.authorization-servers=https://tenant-a.example")) {
 			String url = app.url() + "/mcp";
@@ -301,7 +310,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void metadataAnswersOnlyReadMethods() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks())) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks())) {
 			HttpResponse<String> response = post(app.url() + "/.well-known/oauth-protected-resource/mcp", null, "{}");
 			assertThat(response.statusCode()).isEqualTo(405);
 			assertThat(response.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");

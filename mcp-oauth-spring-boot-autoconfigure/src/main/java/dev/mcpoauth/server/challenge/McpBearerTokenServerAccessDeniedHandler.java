@@ -1,0 +1,44 @@
+package dev.mcpoauth.server.challenge;
+
+import java.util.List;
+
+import reactor.core.publisher.Mono;
+
+import dev.mcpoauth.server.McpProtectedResource;
+import dev.mcpoauth.server.ServerRequestOrigin;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The reactive twin of {@link McpBearerTokenAccessDeniedHandler}: the same 403 {@code insufficient_scope}
+ * challenge, decided by {@link BearerChallenges}, with an empty body.
+ */
+public final class McpBearerTokenServerAccessDeniedHandler implements ServerAccessDeniedHandler {
+
+	private final BearerChallenges challenges;
+
+	/**
+	 * @param resource the protected resource
+	 * @param requiredScopes the scopes every request to the endpoint needs
+	 */
+	public McpBearerTokenServerAccessDeniedHandler(McpProtectedResource resource, List<String> requiredScopes) {
+		this.challenges = new BearerChallenges(resource, requiredScopes);
+	}
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange, AccessDeniedException denied) {
+		return Mono.defer(() -> {
+			BearerChallenges.Challenge challenge = this.challenges.forbidden(ServerRequestOrigin.of(exchange.getRequest()),
+					denied);
+			ServerHttpResponse response = exchange.getResponse();
+			response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge.header());
+			response.setStatusCode(challenge.status());
+			return response.setComplete();
+		});
+	}
+
+}

@@ -1,0 +1,44 @@
+package dev.mcpoauth.server.challenge;
+
+import java.util.List;
+
+import reactor.core.publisher.Mono;
+
+import dev.mcpoauth.server.McpProtectedResource;
+import dev.mcpoauth.server.ServerRequestOrigin;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The reactive twin of {@link McpBearerTokenAuthenticationEntryPoint}: the same 401 (or bearer error status) and
+ * {@code WWW-Authenticate} challenge, decided by {@link BearerChallenges}, with an empty body.
+ */
+public final class McpBearerTokenServerAuthenticationEntryPoint implements ServerAuthenticationEntryPoint {
+
+	private final BearerChallenges challenges;
+
+	/**
+	 * @param resource the protected resource
+	 * @param requiredScopes the scopes every request to the endpoint needs
+	 */
+	public McpBearerTokenServerAuthenticationEntryPoint(McpProtectedResource resource, List<String> requiredScopes) {
+		this.challenges = new BearerChallenges(resource, requiredScopes);
+	}
+
+	@Override
+	public Mono<Void> commence(ServerWebExchange exchange, AuthenticationException authException) {
+		return Mono.defer(() -> {
+			BearerChallenges.Challenge challenge = this.challenges
+				.unauthorized(ServerRequestOrigin.of(exchange.getRequest()), authException);
+			ServerHttpResponse response = exchange.getResponse();
+			response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge.header());
+			response.setStatusCode(challenge.status());
+			return response.setComplete();
+		});
+	}
+
+}
