@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * disagree are refused with 400 and JSON-RPC error -32020 ({@code HeaderMismatch}) before any tool runs (counted at
  * the tool), whichever way round the disagreement goes.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModernProtocolRequestTests {
 
 	private static final String VERSION = "2026-07-28";
@@ -38,7 +40,7 @@ class ModernProtocolRequestTests {
 	static String wide;
 
 	@BeforeAll
-	static void start() {
+	void start() {
 		int port = TestPorts.free();
 		String base = "http://localhost:" + port;
 		started(new SpringApplicationBuilder(SampleApplication.class, SpringAiTransportSecurityTests.CountingTools.class)
@@ -48,7 +50,7 @@ class ModernProtocolRequestTests {
 	}
 
 	/**
-	 * Use a started server (sample-webflux hides {@link #start()} to start its WebFlux server).
+	 * Use a started server (sample-webflux overrides {@link #start()} to start its WebFlux server).
 	 * @param server the MCP server, with {@code CountingTools}
 	 * @param base its base URL
 	 * @param tokenEndpoint the token endpoint of its authorization server
@@ -62,7 +64,7 @@ class ModernProtocolRequestTests {
 	}
 
 	@AfterAll
-	static void stop() {
+	void stop() {
 		app.close();
 	}
 

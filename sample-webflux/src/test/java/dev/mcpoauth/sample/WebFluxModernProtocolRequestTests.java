@@ -9,9 +9,10 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class WebFluxModernProtocolRequestTests extends ModernProtocolRequestTests {
 
-	/** Hides the sample's own start-up: the WebFlux server, with sample-app as its authorization server. */
+	/** Instead of the sample's own server: the WebFlux server, with sample-app as its authorization server. */
 	@BeforeAll
-	static void start() {
+	@Override
+	void start() {
 		int port = TestPorts.free();
 		int authorizationServerPort = TestPorts.free();
 		String protocol = "--spring.ai.mcp.server.protocol=STATELESS";
