@@ -2,6 +2,7 @@ package dev.mcpoauth.server;
 
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.web.util.UriComponentsBuilder;
@@ -47,6 +48,16 @@ public final class McpProtectedResource {
 	 */
 	public List<String> paths() {
 		return this.paths;
+	}
+
+	/**
+	 * @return the path patterns of the MCP server for a security chain's matcher: each of {@link #paths()} and its
+	 * sub-paths
+	 */
+	public List<String> pathPatterns() {
+		List<String> patterns = new ArrayList<>();
+		this.paths.forEach((path) -> patterns.addAll(List.of(path, path + "/**")));
+		return patterns;
 	}
 
 	/**

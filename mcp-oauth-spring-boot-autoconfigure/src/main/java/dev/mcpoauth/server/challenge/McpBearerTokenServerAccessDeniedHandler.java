@@ -5,10 +5,7 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 import dev.mcpoauth.server.McpProtectedResource;
-import dev.mcpoauth.server.ServerRequestOrigin;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.web.server.ServerWebExchange;
@@ -31,14 +28,7 @@ public final class McpBearerTokenServerAccessDeniedHandler implements ServerAcce
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, AccessDeniedException denied) {
-		return Mono.defer(() -> {
-			BearerChallenges.Challenge challenge = this.challenges.forbidden(ServerRequestOrigin.of(exchange.getRequest()),
-					denied);
-			ServerHttpResponse response = exchange.getResponse();
-			response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge.header());
-			response.setStatusCode(challenge.status());
-			return response.setComplete();
-		});
+		return ServerChallengeResponses.write(exchange, (origin) -> this.challenges.forbidden(origin, denied));
 	}
 
 }

@@ -5,10 +5,7 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 import dev.mcpoauth.server.McpProtectedResource;
-import dev.mcpoauth.server.ServerRequestOrigin;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.web.server.ServerWebExchange;
@@ -31,14 +28,8 @@ public final class McpBearerTokenServerAuthenticationEntryPoint implements Serve
 
 	@Override
 	public Mono<Void> commence(ServerWebExchange exchange, AuthenticationException authException) {
-		return Mono.defer(() -> {
-			BearerChallenges.Challenge challenge = this.challenges
-				.unauthorized(ServerRequestOrigin.of(exchange.getRequest()), authException);
-			ServerHttpResponse response = exchange.getResponse();
-			response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge.header());
-			response.setStatusCode(challenge.status());
-			return response.setComplete();
-		});
+		return ServerChallengeResponses.write(exchange,
+				(origin) -> this.challenges.unauthorized(origin, authException));
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.mcpoauth.server.authentication.ReactiveAuthentications;
 import dev.mcpoauth.server.challenge.InsufficientScopeException;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -18,8 +19,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
-import org.springframework.security.core.context.SecurityContext;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -46,12 +45,10 @@ public final class ToolScopeAuthorizationWebFilter implements WebFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		return ReactiveSecurityContextHolder.getContext()
-			.map(SecurityContext::getAuthentication)
-			.mapNotNull(ToolCallScopes::grantedScopes)
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.flatMap((granted) -> granted.isPresent() ? check(exchange, chain, granted.get()) : chain.filter(exchange));
+		return ReactiveAuthentications.withAuthentication((authentication) -> {
+			Set<String> granted = ToolCallScopes.grantedScopes(authentication);
+			return (granted != null) ? check(exchange, chain, granted) : chain.filter(exchange);
+		});
 	}
 
 	private Mono<Void> check(ServerWebExchange exchange, WebFilterChain chain, Set<String> granted) {

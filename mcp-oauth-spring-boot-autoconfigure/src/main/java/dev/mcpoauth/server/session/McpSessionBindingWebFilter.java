@@ -3,11 +3,12 @@ package dev.mcpoauth.server.session;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import dev.mcpoauth.server.authentication.ReactiveAuthentications;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
@@ -16,8 +17,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
-import org.springframework.security.core.context.SecurityContext;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -49,12 +48,8 @@ public final class McpSessionBindingWebFilter implements WebFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		return ReactiveSecurityContextHolder.getContext()
-			.map(SecurityContext::getAuthentication)
-			.mapNotNull(McpSessionBindings::subjectOf)
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.flatMap((subject) -> filter(exchange, chain, subject.orElse(null)));
+		return ReactiveAuthentications.withAuthentication(
+				(authentication) -> filter(exchange, chain, McpSessionBindings.subjectOf(authentication)));
 	}
 
 	private Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain, String subject) {

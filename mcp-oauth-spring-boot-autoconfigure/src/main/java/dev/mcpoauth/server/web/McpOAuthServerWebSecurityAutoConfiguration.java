@@ -1,8 +1,5 @@
 package dev.mcpoauth.server.web;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.mcpoauth.server.ConditionalOnMcpOAuthServer;
 import dev.mcpoauth.server.McpOAuthServerAutoConfiguration;
 import dev.mcpoauth.server.McpOAuthServerProperties;
@@ -103,8 +100,6 @@ public final class McpOAuthServerWebSecurityAutoConfiguration {
 				decoder, ScopeAuthoritiesConverter.authenticationConverter(), resource, properties.getAudiences(),
 				properties.audiencesByIssuer());
 		ProtectedResourceMetadataFilter metadataFilter = new ProtectedResourceMetadataFilter(metadata);
-		List<String> mcpPaths = new ArrayList<>();
-		resource.paths().forEach((path) -> mcpPaths.addAll(List.of(path, path + "/**")));
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		RequestMatcher rootMetadata = paths.matcher(McpProtectedResource.WELL_KNOWN_PATH);
 		RequestMatcher wellKnown = new OrRequestMatcher(
@@ -112,8 +107,9 @@ public final class McpOAuthServerWebSecurityAutoConfiguration {
 						new NegatedRequestMatcher(rootMetadata)),
 				new AndRequestMatcher(rootMetadata, new RootMetadataOwnership(filterChains, metadataFilter)));
 		UrlBasedCorsConfigurationSource cors = new UrlBasedCorsConfigurationSource();
-		cors.registerCorsConfiguration(McpProtectedResource.WELL_KNOWN_PATH + "/**", ProtectedResourceMetadataDocuments.cors());
-		http.securityMatchers((matchers) -> matchers.requestMatchers(mcpPaths.toArray(String[]::new))
+		cors.registerCorsConfiguration(McpProtectedResource.WELL_KNOWN_PATH + "/**",
+				ProtectedResourceMetadataDocuments.cors());
+		http.securityMatchers((matchers) -> matchers.requestMatchers(resource.pathPatterns().toArray(String[]::new))
 			.requestMatchers(wellKnown)
 			.requestMatchers(new McpSdkServletRequestMatcher(getClass().getClassLoader())))
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(metadataPaths)

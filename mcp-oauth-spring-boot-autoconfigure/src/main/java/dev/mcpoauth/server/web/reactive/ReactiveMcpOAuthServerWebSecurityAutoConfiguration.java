@@ -96,8 +96,7 @@ public final class ReactiveMcpOAuthServerWebSecurityAutoConfiguration {
 		McpBearerReactiveAuthenticationManagerResolver authenticationManagers = new McpBearerReactiveAuthenticationManagerResolver(
 				decoder, ScopeAuthoritiesConverter.authenticationConverter(), resource, properties.getAudiences(),
 				properties.audiencesByIssuer());
-		List<String> chainPaths = new ArrayList<>();
-		resource.paths().forEach((path) -> chainPaths.addAll(List.of(path, path + "/**")));
+		List<String> chainPaths = new ArrayList<>(resource.pathPatterns());
 		chainPaths.add(McpProtectedResource.WELL_KNOWN_PATH);
 		chainPaths.add(McpProtectedResource.WELL_KNOWN_PATH + "/**");
 		UrlBasedCorsConfigurationSource cors = new UrlBasedCorsConfigurationSource();
