@@ -8,7 +8,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
- * The paths the MCP server of the application answers on, read as Spring AI's MCP server reads its own properties:
+ * The paths the MCP server of the application answers on, read as Spring AI's MCP server (WebMVC or WebFlux, which
+ * share their properties) reads its own properties:
  * with {@code spring.ai.mcp.server.protocol} unset or {@code SSE}, the SSE endpoint ({@code sse-endpoint},
  * {@code /sse}) and its message endpoint ({@code sse-message-endpoint}, {@code /mcp/message}); with
  * {@code STREAMABLE} or {@code STATELESS}, {@code streamable-http.mcp-endpoint} ({@code /mcp}). The resource's own
@@ -23,8 +24,10 @@ public record McpEndpoints(String resourcePath, List<String> paths) {
 	/** The default endpoint when neither the user nor Spring AI names one. */
 	public static final String DEFAULT_ENDPOINT = "/mcp";
 
-	private static final String SPRING_AI_WEBMVC_SERVER = "org.springframework.ai.mcp.server.webmvc.autoconfigure."
-			+ "McpServerStreamableHttpWebMvcAutoConfiguration";
+	/** Spring AI's MCP server auto-configurations, one of each web stack; both read the same properties. */
+	private static final List<String> SPRING_AI_SERVERS = List.of(
+			"org.springframework.ai.mcp.server.webmvc.autoconfigure.McpServerStreamableHttpWebMvcAutoConfiguration",
+			"org.springframework.ai.mcp.server.webflux.autoconfigure.McpServerStreamableHttpWebFluxAutoConfiguration");
 
 	private static final String PREFIX = "spring.ai.mcp.server.";
 
@@ -46,7 +49,7 @@ public record McpEndpoints(String resourcePath, List<String> paths) {
 
 	/** Spring AI's active web transport's paths, the one clients connect to first; empty without one. */
 	private static List<String> springAiPaths(Environment environment, ClassLoader classLoader) {
-		if (!ClassUtils.isPresent(SPRING_AI_WEBMVC_SERVER, classLoader)
+		if (SPRING_AI_SERVERS.stream().noneMatch((server) -> ClassUtils.isPresent(server, classLoader))
 				|| !environment.getProperty(PREFIX + "enabled", Boolean.class, true)
 				|| environment.getProperty(PREFIX + "stdio", Boolean.class, false)) {
 			return List.of();

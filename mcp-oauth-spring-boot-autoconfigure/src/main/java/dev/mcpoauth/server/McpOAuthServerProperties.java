@@ -208,6 +208,20 @@ public class McpOAuthServerProperties {
 		this.issuers = issuers;
 	}
 
+	/**
+	 * The audiences of each trusted issuer that has its own, by issuer identifier.
+	 * @return the audiences, in the order the issuers are listed
+	 */
+	public Map<String, List<String>> audiencesByIssuer() {
+		Map<String, List<String>> audiences = new LinkedHashMap<>();
+		this.issuers.values().forEach((issuer) -> {
+			if (!issuer.getAudiences().isEmpty()) {
+				audiences.put(issuer.getIssuerUri().toString(), issuer.getAudiences());
+			}
+		});
+		return audiences;
+	}
+
 	public URI getJwkSetUri() {
 		return this.jwkSetUri;
 	}

@@ -2,17 +2,16 @@ package dev.mcpoauth.server;
 
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.servlet.http.HttpServletRequest;
-
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Identity of the protected MCP endpoint: its RFC 9728 resource identifier and the URL of its Protected Resource
  * Metadata. When no resource identifier is configured both are derived from the request (origin, context path and
- * endpoint path), so they follow {@code server.forward-headers-strategy}.
+ * endpoint path), so they follow {@code server.forward-headers-strategy}. Knows nothing of the web stack: each
+ * reads its request into a {@link RequestOrigin}.
  */
 public final class McpProtectedResource {
 
@@ -52,6 +51,16 @@ public final class McpProtectedResource {
 	}
 
 	/**
+	 * @return the path patterns of the MCP server for a security chain's matcher: each of {@link #paths()} and its
+	 * sub-paths
+	 */
+	public List<String> pathPatterns() {
+		List<String> patterns = new ArrayList<>();
+		this.paths.forEach((path) -> patterns.addAll(List.of(path, path + "/**")));
+		return patterns;
+	}
+
+	/**
 	 * @return the endpoint path relative to the context path, e.g. {@code /mcp}
 	 */
 	public String endpoint() {
@@ -77,14 +86,20 @@ public final class McpProtectedResource {
 
 	/**
 	 * The resource identifier for a request.
-	 * @param request the current request
+	 * @param origin where the request was sent
 	 * @return the configured identifier, or origin + context path + endpoint
+	 * @throws IllegalStateException when none is configured and the request's host makes no URL (see
+	 * {@link #hasUsableOrigin})
 	 */
-	public String resource(HttpServletRequest request) {
+	public String resource(RequestOrigin origin) {
 		if (this.configuredResource != null) {
 			return this.configuredResource.toString();
 		}
-		return ServletUriComponentsBuilder.fromContextPath(request).path(this.endpoint).build().toUriString();
+		String contextUrl = origin.contextUrl();
+		if (contextUrl == null) {
+			throw new IllegalStateException("The request's host does not make a URL");
+		}
+		return contextUrl + this.endpoint;
 	}
 
 	/**
@@ -92,16 +107,16 @@ public final class McpProtectedResource {
 	 * else the identifier and the metadata URL derived from the request ({@code Host}, or forwarded headers the
 	 * application trusts) must each be read as a URL exactly as their users read them: {@link #metadataUrl}, and
 	 * {@link URI#toURL()} in the metadata document.
-	 * @param request the current request
+	 * @param origin where the request was sent
 	 * @return whether {@link #resource} and {@link #metadataUrl} can be answered for it
 	 */
-	public boolean hasUsableOrigin(HttpServletRequest request) {
+	public boolean hasUsableOrigin(RequestOrigin origin) {
 		if (this.configuredResource != null) {
 			return true;
 		}
 		try {
-			URI.create(resource(request)).toURL();
-			URI.create(metadataUrl(request)).toURL();
+			URI.create(resource(origin)).toURL();
+			URI.create(metadataUrl(origin)).toURL();
 			return true;
 		}
 		catch (MalformedURLException | RuntimeException ex) {
@@ -111,12 +126,12 @@ public final class McpProtectedResource {
 
 	/**
 	 * The URL of the path-suffixed metadata document, as named in {@code resource_metadata}.
-	 * @param request the current request
+	 * @param origin where the request was sent
 	 * @return the origin of the resource identifier + context path + metadata path
 	 */
-	public String metadataUrl(HttpServletRequest request) {
-		return UriComponentsBuilder.fromUriString(resource(request))
-			.replacePath(request.getContextPath() + metadataPath())
+	public String metadataUrl(RequestOrigin origin) {
+		return UriComponentsBuilder.fromUriString(resource(origin))
+			.replacePath(origin.contextPath() + metadataPath())
 			.replaceQuery(null)
 			.fragment(null)
 			.build()

@@ -44,6 +44,14 @@ final class StartupReport implements SmartInitializingSingleton {
 				+ ((this.properties.getResource() != null) ? this.properties.getResource() : "derived from each request")
 				+ ", " + tokenSources() + ", required scopes " + this.properties.getRequiredScopes()
 				+ ", tool scopes " + this.properties.getToolScopes() + dpop());
+		if (this.beans.containsBean(McpOAuthServerAutoConfiguration.OTHER_PATHS_SECURITY_WEB_FILTER_CHAIN_BEAN)) {
+			logger.warn("Every path other than the MCP endpoint (" + paths + ") answers 401: the application declares "
+					+ "no SecurityWebFilterChain, and WebFlux drops its default chain once the MCP one exists, so "
+					+ "the starter keeps them closed. Declare a SecurityWebFilterChain for them: to keep them open, "
+					+ "@Bean SecurityWebFilterChain app(ServerHttpSecurity http) { return http.authorizeExchange("
+					+ "(exchanges) -> exchanges.anyExchange().permitAll()).build(); } (the MCP chain stays in front "
+					+ "of it), or one that authenticates them.");
+		}
 		if (this.beans.containsBean(BOOT_DEFAULT_CHAIN) && nobodyCanLogIn()) {
 			logger.warn("Every path other than the MCP endpoint (" + paths + ") is governed by Spring Boot's default "
 					+ "security chain, which nobody can log in to (there is no UserDetailsService): they all answer "

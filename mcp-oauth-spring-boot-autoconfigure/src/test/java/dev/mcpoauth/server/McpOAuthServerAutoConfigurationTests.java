@@ -10,6 +10,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import dev.mcpoauth.Jwts;
 import dev.mcpoauth.server.dpop.DPoPAuthenticationFilter;
 import jakarta.servlet.Filter;
+import dev.mcpoauth.server.web.McpOAuthServerWebSecurityAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -51,7 +52,7 @@ class McpOAuthServerAutoConfigurationTests {
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,
 				UserDetailsServiceAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-				McpOAuthServerAutoConfiguration.class));
+				McpOAuthServerAutoConfiguration.class, McpOAuthServerWebSecurityAutoConfiguration.class));
 
 	@Test
 	void leavesAnApplicationWithoutServerConfigurationAlone() {
@@ -122,7 +123,7 @@ class McpOAuthServerAutoConfigurationTests {
 	@Test
 	void backsOffOutsideServletApplications() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(McpOAuthServerAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(McpOAuthServerAutoConfiguration.class, McpOAuthServerWebSecurityAutoConfiguration.class))
 			.withPropertyValues(ISSUER)
 			.run((context) -> assertThat(context).doesNotHaveBean(McpProtectedResource.class));
 	}

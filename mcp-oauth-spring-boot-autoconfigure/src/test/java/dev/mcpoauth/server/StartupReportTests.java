@@ -1,5 +1,6 @@
 package dev.mcpoauth.server;
 
+import dev.mcpoauth.server.web.McpOAuthServerWebSecurityAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,7 +33,7 @@ class StartupReportTests {
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class,
 				UserDetailsServiceAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-				McpOAuthServerAutoConfiguration.class))
+				McpOAuthServerAutoConfiguration.class, McpOAuthServerWebSecurityAutoConfiguration.class))
 		.withPropertyValues("mcp.oauth.server.issuer-uri=https://idp.example",
 				"mcp.oauth.server.resource=https://mcp.example/mcp", "mcp.oauth.server.required-scopes=mcp:tools",
 				"mcp.oauth.server.tool-scopes.admin-report=mcp:admin");

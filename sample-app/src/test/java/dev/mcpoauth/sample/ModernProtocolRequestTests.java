@@ -17,6 +17,7 @@ import io.modelcontextprotocol.spec.McpSchema.Tool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -34,40 +35,51 @@ import static org.assertj.core.api.Assertions.assertThat;
  * version header that disagrees with the body's, header names a CGI-style gateway reads as the real ones, and
  * {@code Mcp-Param-*} headers, which the check cannot verify.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModernProtocolRequestTests {
 
 	private static final String VERSION = "2026-07-28";
 
-	private static ConfigurableApplicationContext app;
+	static ConfigurableApplicationContext app;
 
-	private static String url;
+	static String url;
 
-	private static AtomicInteger adminRuns;
+	static AtomicInteger adminRuns;
 
-	private static List<String> regions;
+	static List<String> regions;
 
-	private static String narrow;
+	static String narrow;
 
-	private static String wide;
+	static String wide;
 
 	@BeforeAll
-	static void start() {
+	void start() {
 		int port = TestPorts.free();
 		String base = "http://localhost:" + port;
-		app = new SpringApplicationBuilder(SampleApplication.class, SpringAiTransportSecurityTests.CountingTools.class,
+		started(new SpringApplicationBuilder(SampleApplication.class, SpringAiTransportSecurityTests.CountingTools.class,
 				RegionTool.class)
 			.run("--server.port=" + port, "--spring.main.banner-mode=off", "--server.shutdown=immediate",
-					"--spring.ai.mcp.server.protocol=STATELESS", "--mcp.oauth.server.tool-scopes.admin-report=mcp:admin");
+					"--spring.ai.mcp.server.protocol=STATELESS", "--mcp.oauth.server.tool-scopes.admin-report=mcp:admin"),
+				base, base + "/oauth2/token");
+	}
+
+	/**
+	 * Use a started server (sample-webflux overrides {@link #start()} to start its WebFlux server).
+	 * @param server the MCP server, with {@code CountingTools} and {@code RegionTool}
+	 * @param base its base URL
+	 * @param tokenEndpoint the token endpoint of its authorization server
+	 */
+	static void started(ConfigurableApplicationContext server, String base, String tokenEndpoint) {
+		app = server;
 		url = base + "/mcp";
 		adminRuns = app.getBean(SpringAiTransportSecurityTests.CountingTools.class).adminRuns;
 		regions = app.getBean(RegionTool.class).regions;
-		narrow = Http.clientCredentialsToken(base + "/oauth2/token", "sample-client", "sample-secret", "mcp:tools");
-		wide = Http.clientCredentialsToken(base + "/oauth2/token", "sample-client", "sample-secret",
-				"mcp:tools mcp:admin");
+		narrow = Http.clientCredentialsToken(tokenEndpoint, "sample-client", "sample-secret", "mcp:tools");
+		wide = Http.clientCredentialsToken(tokenEndpoint, "sample-client", "sample-secret", "mcp:tools mcp:admin");
 	}
 
 	@AfterAll
-	static void stop() {
+	void stop() {
 		app.close();
 	}
 

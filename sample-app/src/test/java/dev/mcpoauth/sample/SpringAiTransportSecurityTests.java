@@ -40,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>an MCP session (the {@code Mcp-Session-Id} of streamable HTTP, the {@code sessionId} of SSE) serves only the
  * client whose token created it.</li>
  * </ul>
+ * {@code sample-webflux} runs the same suite against Spring AI's WebFlux transports ({@link #start}).
  */
 class SpringAiTransportSecurityTests {
 
@@ -116,16 +117,33 @@ class SpringAiTransportSecurityTests {
 		}
 	}
 
-	private static ConfigurableApplicationContext start(int port, String... more) {
+	/**
+	 * Start the MCP server under test, with {@link CountingTools}, and whatever issues its tokens.
+	 * @param port the port of the MCP server
+	 * @param more further arguments, for the MCP server and its authorization server alike
+	 * @return the MCP server; closing it stops everything started here
+	 */
+	ConfigurableApplicationContext start(int port, String... more) {
+		return new SpringApplicationBuilder(SampleApplication.class, CountingTools.class).run(arguments(port, more));
+	}
+
+	static String[] arguments(int port, String... more) {
 		List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--spring.main.banner-mode=off", "--server.shutdown=immediate",
 				"--mcp.oauth.server.tool-scopes.admin-report=mcp:admin"));
 		args.addAll(List.of(more));
-		return new SpringApplicationBuilder(SampleApplication.class, CountingTools.class)
-			.run(args.toArray(String[]::new));
+		return args.toArray(String[]::new);
 	}
 
-	private static String token(String base, String client, String secret, String scope) {
-		return Http.clientCredentialsToken(base + "/oauth2/token", client, secret, scope);
+	/**
+	 * @param base the MCP server's base URL
+	 * @return the token endpoint of its authorization server: the sample's own
+	 */
+	String tokenEndpoint(String base) {
+		return base + "/oauth2/token";
+	}
+
+	private String token(String base, String client, String secret, String scope) {
+		return Http.clientCredentialsToken(tokenEndpoint(base), client, secret, scope);
 	}
 
 	private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
@@ -57,18 +58,22 @@ public final class AccessTokenAuthenticator {
 
 	private final OpaqueTokenAuthenticationProvider introspection;
 
+	private final List<String> configuredAudiences;
+
 	private final Map<String, List<String>> issuerAudiences;
 
 	/**
 	 * @param decoder verifies JWTs locally, or {@code null} to introspect every token
 	 * @param jwtConverter turns a verified JWT into an authentication (used with a decoder)
 	 * @param introspector introspects what is not verified locally, or {@code null} to verify JWTs only
+	 * @param configuredAudiences the accepted audiences; when empty, the resource identifier of the request
 	 * @param issuerAudiences the accepted audiences of the tokens of particular issuers (by their verified
-	 * {@code iss}), replacing those given to {@link #authenticate} for them
+	 * {@code iss}), replacing the others for them
 	 */
 	public AccessTokenAuthenticator(JwtDecoder decoder,
 			Converter<Jwt, ? extends AbstractAuthenticationToken> jwtConverter, OpaqueTokenIntrospector introspector,
-			Map<String, List<String>> issuerAudiences) {
+			List<String> configuredAudiences, Map<String, List<String>> issuerAudiences) {
+		this.configuredAudiences = List.copyOf(configuredAudiences);
 		this.issuerAudiences = Map.copyOf(issuerAudiences);
 		if (decoder == null && introspector == null) {
 			throw new IllegalArgumentException("A JWT decoder, an introspector, or both are needed");
@@ -90,14 +95,14 @@ public final class AccessTokenAuthenticator {
 	}
 
 	/**
-	 * Authenticate a bearer token and check its audience.
+	 * Authenticate a bearer token and check its audience. Blocks while keys or an introspection answer are fetched:
+	 * a reactive caller runs it off the event loop.
 	 * @param authentication the {@link BearerTokenAuthenticationToken}
-	 * @param audiences the accepted audiences: the token's {@code aud} must name at least one (unless its issuer has
-	 * audiences of its own)
+	 * @param resource the resource identifier of the request, the accepted audience when none is configured
 	 * @return the authentication
 	 * @throws InvalidBearerTokenException when the token is refused or could not be checked
 	 */
-	public Authentication authenticate(Authentication authentication, List<String> audiences) {
+	public Authentication authenticate(Authentication authentication, Supplier<String> resource) {
 		if (!(authentication instanceof BearerTokenAuthenticationToken bearer)) {
 			throw new InvalidBearerTokenException("Bearer token is malformed");
 		}
@@ -105,8 +110,25 @@ public final class AccessTokenAuthenticator {
 		if (!(result instanceof AbstractOAuth2TokenAuthenticationToken<?> token)) {
 			throw new InvalidBearerTokenException(NOT_CHECKED);
 		}
-		checkAudience(token.getTokenAttributes(), audiences);
+		checkAudience(token.getTokenAttributes(), resource);
 		return result;
+	}
+
+	/**
+	 * Refuses a sender-constrained access token (one with {@code cnf}: DPoP- or certificate-bound) where it is
+	 * presented as a bearer token, which only holding the token proves. Spring Security's servlet bearer filter does
+	 * this itself; the reactive stack, which accepts bearer tokens only, calls this.
+	 * @param authentication an authentication from {@link #authenticate}
+	 * @return the authentication
+	 * @throws InvalidBearerTokenException when the token is sender-constrained
+	 */
+	public static Authentication requireBearerToken(Authentication authentication) {
+		if (authentication instanceof AbstractOAuth2TokenAuthenticationToken<?> token
+				&& token.getTokenAttributes().get("cnf") != null) {
+			throw new InvalidBearerTokenException("The access token is sender-constrained (cnf) and is not accepted "
+					+ "as a bearer token");
+		}
+		return authentication;
 	}
 
 	/**
@@ -180,12 +202,15 @@ public final class AccessTokenAuthenticator {
 
 	/**
 	 * The audience check (RFC 8707): the token's {@code aud}, a string or a list of strings, names one of the
-	 * accepted audiences: those of its issuer when it has its own, else those of the request.
+	 * accepted audiences: those of its issuer when it has its own, else the configured ones, else the resource
+	 * identifier of the request.
 	 */
-	private void checkAudience(Map<String, Object> attributes, List<String> requestAudiences) {
+	private void checkAudience(Map<String, Object> attributes, Supplier<String> resource) {
 		Object issuer = attributes.get("iss");
-		List<String> audiences = (issuer != null)
-				? this.issuerAudiences.getOrDefault(issuer.toString(), requestAudiences) : requestAudiences;
+		List<String> audiences = (issuer != null) ? this.issuerAudiences.get(issuer.toString()) : null;
+		if (audiences == null) {
+			audiences = this.configuredAudiences.isEmpty() ? List.of(resource.get()) : this.configuredAudiences;
+		}
 		Object aud = attributes.get("aud");
 		Collection<?> tokenAudiences = (aud instanceof Collection<?> several) ? several
 				: (aud instanceof String one) ? List.of(one) : List.of();

@@ -1,17 +1,17 @@
 package dev.mcpoauth.server.authentication;
 
-import java.util.List;
-
 import jakarta.servlet.http.HttpServletRequest;
 
 import dev.mcpoauth.server.McpProtectedResource;
+import dev.mcpoauth.server.ServletRequestOrigin;
 
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
 
 /**
- * The servlet adapter of {@link AccessTokenAuthenticator}: the accepted audiences of a request are the configured
- * ones, or else the resource identifier of the request (RFC 8707), and the authenticator decides.
+ * The servlet adapter of {@link AccessTokenAuthenticator}, which decides: the request gives only its resource
+ * identifier (RFC 8707), the accepted audience when none is configured. The servlet twin of
+ * {@link McpBearerReactiveAuthenticationManagerResolver}.
  */
 public final class McpBearerAuthenticationManagerResolver implements AuthenticationManagerResolver<HttpServletRequest> {
 
@@ -19,25 +19,19 @@ public final class McpBearerAuthenticationManagerResolver implements Authenticat
 
 	private final McpProtectedResource resource;
 
-	private final List<String> configuredAudiences;
-
 	/**
 	 * @param authenticator verifies or introspects tokens and checks their audience
 	 * @param resource the protected resource
-	 * @param configuredAudiences accepted audiences; when empty, the resource identifier of the request
 	 */
-	public McpBearerAuthenticationManagerResolver(AccessTokenAuthenticator authenticator, McpProtectedResource resource,
-			List<String> configuredAudiences) {
+	public McpBearerAuthenticationManagerResolver(AccessTokenAuthenticator authenticator, McpProtectedResource resource) {
 		this.authenticator = authenticator;
 		this.resource = resource;
-		this.configuredAudiences = List.copyOf(configuredAudiences);
 	}
 
 	@Override
 	public AuthenticationManager resolve(HttpServletRequest request) {
-		List<String> audiences = this.configuredAudiences.isEmpty() ? List.of(this.resource.resource(request))
-				: this.configuredAudiences;
-		return (authentication) -> this.authenticator.authenticate(authentication, audiences);
+		return (authentication) -> this.authenticator.authenticate(authentication,
+				() -> this.resource.resource(ServletRequestOrigin.of(request)));
 	}
 
 }

@@ -6,26 +6,22 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import dev.mcpoauth.server.McpProtectedResource;
+import dev.mcpoauth.server.ServletRequestOrigin;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
  * Answers a valid token that lacks scopes with 403 and
- * {@code WWW-Authenticate: Bearer error="insufficient_scope", scope="...", resource_metadata="..."}, naming every
- * scope the request needs so that a client can step up in one go. Spring Security's
- * {@code BearerTokenAccessDeniedHandler} names neither the scopes nor the metadata. A request authenticated with
- * the {@code DPoP} scheme gets the same challenge in that scheme ({@link ChallengeSchemes}).
+ * {@code WWW-Authenticate: Bearer error="insufficient_scope", scope="...", resource_metadata="..."} (in the
+ * {@code DPoP} scheme for a DPoP request), naming every scope the request needs so that a client can step up in one
+ * go. Spring Security's {@code BearerTokenAccessDeniedHandler} names neither the scopes nor the metadata. The servlet
+ * twin of {@link McpBearerTokenServerAccessDeniedHandler}; the answer is decided by {@link BearerChallenges}.
  */
 public final class McpBearerTokenAccessDeniedHandler implements AccessDeniedHandler {
 
-	private final McpProtectedResource resource;
-
-	private final List<String> requiredScopes;
-
-	private final ChallengeSchemes schemes;
+	private final BearerChallenges challenges;
 
 	/**
 	 * @param resource the protected resource
@@ -42,20 +38,14 @@ public final class McpBearerTokenAccessDeniedHandler implements AccessDeniedHand
 	 */
 	public McpBearerTokenAccessDeniedHandler(McpProtectedResource resource, List<String> requiredScopes,
 			ChallengeSchemes schemes) {
-		this.resource = resource;
-		this.requiredScopes = List.copyOf(requiredScopes);
-		this.schemes = schemes;
+		this.challenges = new BearerChallenges(resource, requiredScopes, schemes);
 	}
 
 	@Override
 	public void handle(HttpServletRequest request, HttpServletResponse response,
 			AccessDeniedException accessDeniedException) {
-		List<String> scopes = (accessDeniedException instanceof InsufficientScopeException insufficient)
-				? insufficient.getRequiredScopes() : this.requiredScopes;
-		String challenge = this.schemes.forbidden(request.getHeader(HttpHeaders.AUTHORIZATION), scopes,
-				this.resource.metadataUrl(request));
-		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge);
-		response.setStatus(HttpStatus.FORBIDDEN.value());
+		McpBearerTokenAuthenticationEntryPoint.write(this.challenges.forbidden(ServletRequestOrigin.of(request),
+				request.getHeader(HttpHeaders.AUTHORIZATION), accessDeniedException), response);
 	}
 
 }

@@ -6,13 +6,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import dev.mcpoauth.server.McpProtectedResource;
+import dev.mcpoauth.server.ServletRequestOrigin;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.oauth2.core.OAuth2Error;
-import org.springframework.security.oauth2.server.resource.BearerTokenError;
 import org.springframework.security.web.AuthenticationEntryPoint;
 
 /**
@@ -20,17 +17,14 @@ import org.springframework.security.web.AuthenticationEntryPoint;
  * {@code WWW-Authenticate: Bearer resource_metadata="...", scope="..."}; when a token was sent, the challenge
  * starts with {@code error="invalid_token"} and a short {@code error_description}. Unlike Spring Security's
  * {@code BearerTokenAuthenticationEntryPoint}, {@code resource_metadata} names the path-suffixed metadata of the
- * endpoint and the scopes the endpoint needs are always named. With DPoP accepted, a {@code DPoP} challenge is
- * added (or, with DPoP required, replaces the {@code Bearer} one) as {@link ChallengeSchemes} decides. The body
- * stays empty.
+ * endpoint and the scopes the endpoint needs are always named. With DPoP accepted, a {@code DPoP} challenge is added
+ * (or, with DPoP required, replaces the {@code Bearer} one) as {@link ChallengeSchemes} decides. The body stays empty.
+ * The servlet twin of {@link McpBearerTokenServerAuthenticationEntryPoint}; the answer is decided by
+ * {@link BearerChallenges}.
  */
 public final class McpBearerTokenAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
-	private final McpProtectedResource resource;
-
-	private final List<String> requiredScopes;
-
-	private final ChallengeSchemes schemes;
+	private final BearerChallenges challenges;
 
 	/**
 	 * @param resource the protected resource
@@ -47,29 +41,23 @@ public final class McpBearerTokenAuthenticationEntryPoint implements Authenticat
 	 */
 	public McpBearerTokenAuthenticationEntryPoint(McpProtectedResource resource, List<String> requiredScopes,
 			ChallengeSchemes schemes) {
-		this.resource = resource;
-		this.requiredScopes = List.copyOf(requiredScopes);
-		this.schemes = schemes;
+		this.challenges = new BearerChallenges(resource, requiredScopes, schemes);
 	}
 
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) {
-		HttpStatus status = HttpStatus.UNAUTHORIZED;
-		OAuth2Error error = null;
-		if (authException instanceof OAuth2AuthenticationException oauth2) {
-			error = oauth2.getError();
-			if (error instanceof BearerTokenError bearerError) {
-				status = bearerError.getHttpStatus();
-			}
-		}
-		List<String> challenges = this.schemes.unauthorized(request.getHeader(HttpHeaders.AUTHORIZATION),
-				(error != null) ? error.getErrorCode() : null, (error != null) ? error.getDescription() : null,
-				this.resource.metadataUrl(request), this.requiredScopes);
-		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenges.get(0));
-		challenges.subList(1, challenges.size())
-			.forEach((challenge) -> response.addHeader(HttpHeaders.WWW_AUTHENTICATE, challenge));
-		response.setStatus(status.value());
+		write(this.challenges.unauthorized(ServletRequestOrigin.of(request),
+				request.getHeader(HttpHeaders.AUTHORIZATION), authException), response);
+	}
+
+	/** Writes an answer of {@link BearerChallenges} to a servlet response. */
+	static void write(BearerChallenges.Challenge challenge, HttpServletResponse response) {
+		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge.headers().get(0));
+		challenge.headers()
+			.subList(1, challenge.headers().size())
+			.forEach((header) -> response.addHeader(HttpHeaders.WWW_AUTHENTICATE, header));
+		response.setStatus(challenge.status().value());
 	}
 
 }

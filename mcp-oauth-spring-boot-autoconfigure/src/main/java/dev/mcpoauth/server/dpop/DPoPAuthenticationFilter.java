@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import dev.mcpoauth.server.McpProtectedResource;
+import dev.mcpoauth.server.ServletRequestOrigin;
 import dev.mcpoauth.server.authentication.HeaderOnlyBearerTokenResolver;
 
 import org.springframework.security.authentication.AuthenticationManagerResolver;
@@ -75,7 +76,8 @@ public final class DPoPAuthenticationFilter extends AuthenticationFilter {
 			}
 			return verifier.request(accessToken,
 					Collections.list(request.getHeaders(DPoPProofVerifier.PROOF_HEADER)), request.getMethod(),
-					DPoPTargetUri.of(resource.resource(request), resource.endpoint(), pathWithinApplication(request)));
+					DPoPTargetUri.of(resource.resource(ServletRequestOrigin.of(request)), resource.endpoint(),
+							pathWithinApplication(request)));
 		};
 	}
 

@@ -21,6 +21,12 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.mcpoauth.server.authentication.ScopeAuthoritiesConverter;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.util.MimeTypeUtils;
 
@@ -94,6 +100,26 @@ public final class ToolCallScopes {
 			}
 		}
 		return folded.toString();
+	}
+
+	/**
+	 * The scopes of the caller, read from its {@code SCOPE_} authorities.
+	 * @param authentication the caller, or {@code null}
+	 * @return its scopes, or {@code null} when the request is not authenticated (let through anonymously by the
+	 * chain: the metadata), which this check leaves alone
+	 */
+	public static Set<String> grantedScopes(Authentication authentication) {
+		if (authentication == null || authentication instanceof AnonymousAuthenticationToken) {
+			return null;
+		}
+		Set<String> scopes = new LinkedHashSet<>();
+		for (GrantedAuthority authority : authentication.getAuthorities()) {
+			String name = authority.getAuthority();
+			if (name != null && name.startsWith(ScopeAuthoritiesConverter.AUTHORITY_PREFIX)) {
+				scopes.add(name.substring(ScopeAuthoritiesConverter.AUTHORITY_PREFIX.length()));
+			}
+		}
+		return scopes;
 	}
 
 	/**
@@ -259,29 +285,45 @@ public final class ToolCallScopes {
 
 	}
 
-	/** The kinds of answer. */
+	/** The kinds of answer, each with its status. */
 	public enum Outcome {
 
 		/** Hand the body on to the MCP server. */
-		ALLOWED,
-
-		/** 403 {@code insufficient_scope}, naming {@link Decision#missingScopes()}. */
-		INSUFFICIENT_SCOPE,
-
-		/** 413: larger than {@link #MAX_BODY_BYTES}. */
-		TOO_LARGE,
-
-		/** 415: a charset other than UTF-8. */
-		UNSUPPORTED_CHARSET,
-
-		/** 400: not a single JSON value, or duplicate keys. */
-		MALFORMED,
+		ALLOWED(HttpStatus.OK),
 
 		/**
-		 * 400 with the JSON-RPC error {@link Decision#errorBody()} ({@code HeaderMismatch}): the request metadata
-		 * headers disagree with the body.
+		 * 403 {@code insufficient_scope}, naming {@link Decision#missingScopes()}: answered by the chain's
+		 * access-denied handler, through an {@link dev.mcpoauth.server.challenge.InsufficientScopeException}.
 		 */
-		HEADER_MISMATCH
+		INSUFFICIENT_SCOPE(HttpStatus.FORBIDDEN),
+
+		/** 413: larger than {@link #MAX_BODY_BYTES}. */
+		TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE),
+
+		/** 415: a charset other than UTF-8. */
+		UNSUPPORTED_CHARSET(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
+
+		/** 400: not a single JSON value, or duplicate keys. */
+		MALFORMED(HttpStatus.BAD_REQUEST),
+
+		/**
+		 * 400 with the JSON-RPC error {@link Decision#errorBody()} ({@code HeaderMismatch}, as
+		 * {@code application/json}): the request metadata headers disagree with the body.
+		 */
+		HEADER_MISMATCH(HttpStatus.BAD_REQUEST);
+
+		private final HttpStatus status;
+
+		Outcome(HttpStatus status) {
+			this.status = status;
+		}
+
+		/**
+		 * @return the status of the answer to a request refused this way
+		 */
+		public HttpStatus status() {
+			return this.status;
+		}
 
 	}
 

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -14,12 +13,9 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import dev.mcpoauth.server.authentication.ScopeAuthoritiesConverter;
 import dev.mcpoauth.server.challenge.InsufficientScopeException;
 
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
+import org.springframework.http.MediaType;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -35,6 +31,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@linkplain RequestMetadataHeaders request metadata headers} ({@code Mcp-Method}, {@code Mcp-Name}) disagree with
  * its body with 400 and a JSON-RPC {@code HeaderMismatch} error; the body, read once into memory, is handed on
  * intact for the MCP server to read. Requests the chain lets through anonymously (the metadata) pass untouched.
+ * The servlet twin of {@link ToolScopeAuthorizationWebFilter}.
  */
 public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 
@@ -53,20 +50,20 @@ public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain filterChain)
 			throws ServletException, IOException {
-		Authentication authentication = this.securityContext.getContext().getAuthentication();
-		if (authentication == null || authentication instanceof AnonymousAuthenticationToken) {
+		Set<String> granted = ToolCallScopes.grantedScopes(this.securityContext.getContext().getAuthentication());
+		if (granted == null) {
 			filterChain.doFilter(request, response);
 			return;
 		}
 		RequestMetadataHeaders headers = RequestMetadataHeaders.read(Collections.list(request.getHeaderNames()),
 				(name) -> values(request, name));
 		if (!this.toolCallScopes.inspects(request.getMethod(), headers)) {
-			act(this.toolCallScopes.decideWithoutBody(grantedScopes(authentication)), request, response, filterChain);
+			act(this.toolCallScopes.decideWithoutBody(granted), request, response, filterChain);
 			return;
 		}
 		byte[] body = readBody(request);
 		ToolCallScopes.Decision decision = this.toolCallScopes.decide(body, request.getContentType(),
-				request.getCharacterEncoding(), headers, grantedScopes(authentication));
+				request.getCharacterEncoding(), headers, granted);
 		act(decision, (body != null) ? new CachedBodyRequest(request, body) : request, response, filterChain);
 	}
 
@@ -75,13 +72,12 @@ public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 		switch (decision.outcome()) {
 			case ALLOWED -> filterChain.doFilter(request, response);
 			case INSUFFICIENT_SCOPE -> throw new InsufficientScopeException(decision.missingScopes());
-			case TOO_LARGE -> response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
-			case UNSUPPORTED_CHARSET -> response.setStatus(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
-			case MALFORMED -> response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-			case HEADER_MISMATCH -> {
-				response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-				response.setContentType("application/json");
-				response.getOutputStream().write(decision.errorBody().getBytes(StandardCharsets.UTF_8));
+			default -> {
+				response.setStatus(decision.outcome().status().value());
+				if (decision.errorBody() != null) {
+					response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+					response.getOutputStream().write(decision.errorBody().getBytes(StandardCharsets.UTF_8));
+				}
 			}
 		}
 	}
@@ -89,17 +85,6 @@ public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 	private static List<String> values(HttpServletRequest request, String header) {
 		Enumeration<String> values = request.getHeaders(header);
 		return (values != null) ? Collections.list(values) : List.of();
-	}
-
-	private static Set<String> grantedScopes(Authentication authentication) {
-		Set<String> scopes = new LinkedHashSet<>();
-		for (GrantedAuthority authority : authentication.getAuthorities()) {
-			String name = authority.getAuthority();
-			if (name != null && name.startsWith(ScopeAuthoritiesConverter.AUTHORITY_PREFIX)) {
-				scopes.add(name.substring(ScopeAuthoritiesConverter.AUTHORITY_PREFIX.length()));
-			}
-		}
-		return scopes;
 	}
 
 	/** The body, or {@code null} when it is larger than the decision inspects. */

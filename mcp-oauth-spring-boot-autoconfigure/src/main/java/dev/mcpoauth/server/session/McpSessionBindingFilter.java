@@ -15,12 +15,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 
-import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
-import org.springframework.security.oauth2.server.resource.authentication.AbstractOAuth2TokenAuthenticationToken;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -34,6 +31,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * unknown session, before the transport sees it.</li>
  * <li>A session is forgotten when it is deleted or the transport answers 404 for it.</li>
  * </ul>
+ * The servlet twin of {@link McpSessionBindingWebFilter}.
  */
 public final class McpSessionBindingFilter extends OncePerRequestFilter {
 
@@ -52,22 +50,18 @@ public final class McpSessionBindingFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain filterChain)
 			throws ServletException, IOException {
-		String subject = subject();
+		String subject = McpSessionBindings.subjectOf(this.securityContext.getContext().getAuthentication());
 		List<String> sessions = namedSessions(request);
 		if (sessions.isEmpty()) {
 			filterChain.doFilter(request, (subject != null) ? new BindingResponse(response, subject) : response);
 			return;
 		}
-		if (subject == null || sessions.size() > 1 || !this.bindings.permits(sessions.get(0), subject)) {
+		if (!this.bindings.admits(sessions, subject)) {
 			response.setStatus(HttpServletResponse.SC_NOT_FOUND);
 			return;
 		}
 		filterChain.doFilter(request, response);
-		int status = response.getStatus();
-		if (status == HttpServletResponse.SC_NOT_FOUND
-				|| (HttpMethod.DELETE.matches(request.getMethod()) && status >= 200 && status < 300)) {
-			this.bindings.unbind(sessions.get(0));
-		}
+		this.bindings.answered(sessions.get(0), request.getMethod(), response.getStatus());
 	}
 
 	/** Every session value the request carries, in the header and the parameter the transports read. */
@@ -78,15 +72,6 @@ public final class McpSessionBindingFilter extends OncePerRequestFilter {
 			sessions.addAll(List.of(parameters));
 		}
 		return sessions;
-	}
-
-	private String subject() {
-		Authentication authentication = this.securityContext.getContext().getAuthentication();
-		if (authentication instanceof AbstractOAuth2TokenAuthenticationToken<?> token) {
-			return McpSessionBindings.subjectOf(token.getTokenAttributes(), token.getToken().getTokenValue());
-		}
-		return (authentication != null && authentication.isAuthenticated()) ? "name " + authentication.getName()
-				: null;
 	}
 
 	/** Binds the session the moment the transport assigns it, before it can reach the client. */

@@ -1,9 +1,14 @@
 package dev.mcpoauth.server.session;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.mcpoauth.Digests;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.resource.authentication.AbstractOAuth2TokenAuthenticationToken;
 
 /**
  * Binds each MCP session (the {@code Mcp-Session-Id} of the 2025-11-25 streamable HTTP transport) to the token
@@ -11,7 +16,9 @@ import dev.mcpoauth.Digests;
  * (MCP security best practices, "session hijacking"). A request naming a session is let through only when the
  * session was created here under the same subject; an unknown session is refused as well, since it cannot be
  * vouched for. The table is bounded: when it is full, the least recently used session is forgotten, and its client
- * starts a new session after a 404 as the transport specification orders. Knows nothing of the web stack.
+ * starts a new session after a 404 as the transport specification orders. Knows nothing of the web stack: the
+ * servlet filter and the reactive web filter bind what the transport assigns, and ask {@link #admits} and
+ * {@link #answered} here.
  */
 public final class McpSessionBindings {
 
@@ -57,6 +64,43 @@ public final class McpSessionBindings {
 		}
 		String issuer = String.valueOf(claims.get("iss"));
 		return "token " + issuer.length() + ":" + issuer + subject;
+	}
+
+	/**
+	 * The subject of an authenticated request.
+	 * @param authentication the caller, or {@code null}
+	 * @return {@link #subjectOf(Map, String)} of its token, its name when it is authenticated otherwise, else
+	 * {@code null}
+	 */
+	public static String subjectOf(Authentication authentication) {
+		if (authentication instanceof AbstractOAuth2TokenAuthenticationToken<?> token) {
+			return subjectOf(token.getTokenAttributes(), token.getToken().getTokenValue());
+		}
+		return (authentication != null && authentication.isAuthenticated()) ? "name " + authentication.getName()
+				: null;
+	}
+
+	/**
+	 * Whether a request that names sessions may reach the transport: it names exactly one, created here under its
+	 * subject. Otherwise it is answered 404, as for an unknown session.
+	 * @param sessions every session the request names (the header and the parameter the transports read)
+	 * @param subject the request's subject, or {@code null}
+	 * @return whether to let it through
+	 */
+	public boolean admits(List<String> sessions, String subject) {
+		return subject != null && sessions.size() == 1 && permits(sessions.get(0), subject);
+	}
+
+	/**
+	 * Forget a session the transport has ended: deleted ({@code DELETE} answered 2xx), or unknown to it (404).
+	 * @param sessionId the session the request named
+	 * @param method the request's method
+	 * @param status the status of the answer
+	 */
+	public void answered(String sessionId, String method, int status) {
+		if (status == 404 || (HttpMethod.DELETE.matches(method) && status >= 200 && status < 300)) {
+			unbind(sessionId);
+		}
 	}
 
 	/**

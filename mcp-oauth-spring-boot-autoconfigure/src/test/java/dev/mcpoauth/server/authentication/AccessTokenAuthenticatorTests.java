@@ -1,5 +1,6 @@
 package dev.mcpoauth.server.authentication;
 
+import java.util.List;
 import java.util.Map;
 
 import com.nimbusds.jose.EncryptionMethod;
@@ -36,7 +37,7 @@ class AccessTokenAuthenticatorTests {
 	@Test
 	void withBothOnlyWhatIsNotASignedJwtIsIntrospected() throws Exception {
 		AccessTokenAuthenticator both = new AccessTokenAuthenticator(this.decoder,
-				ScopeAuthoritiesConverter.authenticationConverter(), this.introspector, Map.of());
+				ScopeAuthoritiesConverter.authenticationConverter(), this.introspector, List.of(), Map.of());
 		String signed = Jwts.sign(this.key, "https://idp.example", "aud");
 		assertThat(both.introspects(signed)).isFalse();
 		assertThat(both.introspects(Jwts.tampered(signed))).as("a bad signature is still a signed JWT").isFalse();
@@ -55,11 +56,11 @@ class AccessTokenAuthenticatorTests {
 	void withOneOnlyItDecides() {
 		String signed = Jwts.sign(this.key, "https://idp.example", "aud");
 		AccessTokenAuthenticator jwtOnly = new AccessTokenAuthenticator(this.decoder,
-				ScopeAuthoritiesConverter.authenticationConverter(), null, Map.of());
+				ScopeAuthoritiesConverter.authenticationConverter(), null, List.of(), Map.of());
 		assertThat(jwtOnly.introspects("opaque")).isFalse();
-		AccessTokenAuthenticator introspectionOnly = new AccessTokenAuthenticator(null, null, this.introspector, Map.of());
+		AccessTokenAuthenticator introspectionOnly = new AccessTokenAuthenticator(null, null, this.introspector, List.of(), Map.of());
 		assertThat(introspectionOnly.introspects(signed)).isTrue();
-		assertThatIllegalArgumentException().isThrownBy(() -> new AccessTokenAuthenticator(null, null, null, Map.of()));
+		assertThatIllegalArgumentException().isThrownBy(() -> new AccessTokenAuthenticator(null, null, null, List.of(), Map.of()));
 	}
 
 }

@@ -8,7 +8,10 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.mcpoauth.Jwts;
 import dev.mcpoauth.StubHttpServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,9 +20,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * With no {@code mcp.oauth.server.resource} the resource identifier is derived from the request, with
  * {@code server.forward-headers-strategy=framework} from {@code X-Forwarded-Host} too. A forwarded host that makes no
  * URL ({@code [bad}) gets a plain 400 from the MCP chain, never an exception out of it (which showed as 500, or as a
- * 401 without the MCP challenge through {@code /error}). (The second review's {@code AttackForwardedHostTests}.)
+ * 401 without the MCP challenge through {@code /error}). (The second review's {@code AttackForwardedHostTests}.) On
+ * both {@link Stack stacks}.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Stack.class)
 class ForwardedHostTests {
+
+	@Parameter
+	Stack stack;
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "GET /.well-known/oauth-protected-resource", "GET /.well-known/oauth-protected-resource/mcp",
@@ -31,13 +40,12 @@ class ForwardedHostTests {
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "GET /.well-known/oauth-protected-resource", "POST /mcp" })
 	void aMalformedForwardedHostIsNotA500WhenNoErrorPageMasksIt(String requestLine) {
-		// Without Spring Boot's /error handling (itself behind the default chain), the escaped exception shows as 500.
-		String answer = attack(requestLine,
-				"spring.autoconfigure.exclude=org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration");
+		// Without Spring Boot's error handling (itself behind the default chain), the escaped exception shows as 500.
+		String answer = attack(requestLine, this.stack.withoutErrorPages());
 		assertThat(RawHttp.status(answer)).as(answer).isLessThan(500);
 	}
 
-	private static String attack(String requestLine, String... more) {
+	private String attack(String requestLine, String... more) {
 		RSAKey key = Jwts.rsa();
 		String[] properties = new String[3 + more.length];
 		try (StubHttpServer idp = new StubHttpServer().serve("/jwks", Jwts.jwks(key.toPublicJWK()))) {
@@ -45,7 +53,7 @@ class ForwardedHostTests {
 			properties[1] = "mcp.oauth.server.jwk-set-uri=" + idp.url() + "/jwks";
 			properties[2] = "server.forward-headers-strategy=framework";
 			System.arraycopy(more, 0, properties, 3, more.length);
-			try (WebTestApplication.Running app = WebTestApplication.start(properties)) {
+			try (WebTestApplication.Running app = WebTestApplication.start(this.stack, properties)) {
 				int port = Integer.parseInt(app.url().substring(app.url().lastIndexOf(':') + 1));
 				return RawHttp.send(port, (requestLine + " HTTP/1.1\r\nHost: localhost:" + port
 						+ "\r\nX-Forwarded-Host: [bad\r\nConnection: close\r\nContent-Type: application/json\r\n"
@@ -66,10 +74,9 @@ class ForwardedHostTests {
 		List<String> failures = new ArrayList<>();
 		RSAKey key = Jwts.rsa();
 		try (StubHttpServer idp = new StubHttpServer().serve("/jwks", Jwts.jwks(key.toPublicJWK()))) {
-			try (WebTestApplication.Running app = WebTestApplication.start(
+			try (WebTestApplication.Running app = WebTestApplication.start(this.stack,
 					"mcp.oauth.server.issuer-uri=" + idp.url(), "mcp.oauth.server.jwk-set-uri=" + idp.url() + "/jwks",
-					"server.forward-headers-strategy=framework",
-					"spring.autoconfigure.exclude=org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")) {
+					"server.forward-headers-strategy=framework", this.stack.withoutErrorPages())) {
 				int port = Integer.parseInt(app.url().substring(app.url().lastIndexOf(':') + 1));
 				String token = Jwts.sign(key, idp.url(), app.url() + "/mcp");
 				for (String header : headers) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -16,13 +17,22 @@ import dev.mcpoauth.StubHttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The starter in a running servlet application, over real HTTP on loopback.
+ * The starter in a running application, over real HTTP on loopback: the contract of the server side, run on both
+ * {@link Stack stacks} (Spring MVC and WebFlux).
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Stack.class)
 class ResourceServerWebTests {
+
+	@Parameter
+	Stack stack;
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -69,7 +79,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void derivesResourceMetadataAndAudienceFromTheRequestUnderAContextPath() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks("server.servlet.context-path=/api"))) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks(this.stack.contextPath("/api")))) {
 			String resource = app.url() + "/api/mcp";
 			String metadataUrl = app.url() + "/api/.well-known/oauth-protected-resource/mcp";
 			HttpResponse<String> challenge = post(resource, null, "{}");
@@ -89,7 +99,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void honoursForwardedHeaders() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks("server.forward-headers-strategy=framework"))) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks("server.forward-headers-strategy=framework"))) {
 			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.url() + "/mcp"))
 				.header("X-Forwarded-Proto", "https")
 				.header("X-Forwarded-Host", "mcp.example")
@@ -107,7 +117,7 @@ class ResourceServerWebTests {
 	@Test
 	void configuredResourceIsUsedWhateverTheHostHeaderSays() throws Exception {
 		try (WebTestApplication.Running app = WebTestApplication
-			.start(jwks("mcp.oauth.server.resource=https://mcp.example/mcp"))) {
+			.start(this.stack, jwks("mcp.oauth.server.resource=https://mcp.example/mcp"))) {
 			HttpResponse<String> challenge = post(app.url() + "/mcp", null, "{}");
 			assertThat(challenge.headers().firstValue("WWW-Authenticate")).hasValue(
 					"Bearer resource_metadata=\"https://mcp.example/.well-known/oauth-protected-resource/mcp\"");
@@ -121,7 +131,7 @@ class ResourceServerWebTests {
 	@Test
 	void configuredAudiencesReplaceTheResourceIdentifier() throws Exception {
 		try (WebTestApplication.Running app = WebTestApplication
-			.start(jwks("mcp.oauth.server.audiences=api://7f1c0e7a-guid,https://other.example"))) {
+			.start(this.stack, jwks("mcp.oauth.server.audiences=api://7f1c0e7a-guid,https://other.example"))) {
 			assertThat(post(app.url() + "/mcp", Jwts.sign(this.key, this.idp.url(), "api://7f1c0e7a-guid"), "{}")
 				.statusCode()).isEqualTo(200);
 			assertThat(post(app.url() + "/mcp", Jwts.sign(this.key, this.idp.url(), app.url() + "/mcp"), "{}")
@@ -135,7 +145,7 @@ class ResourceServerWebTests {
 		for (Object[] keyAndPem : new Object[][] { { this.key, pem(this.key.toRSAPublicKey().getEncoded()) },
 				{ ec, pem(ec.toECPublicKey().getEncoded()) } }) {
 			Path file = Files.writeString(this.temp.resolve("key-" + System.nanoTime() + ".pem"), (String) keyAndPem[1]);
-			try (WebTestApplication.Running app = WebTestApplication.start("mcp.oauth.server.issuer-uri=https://idp.example",
+			try (WebTestApplication.Running app = WebTestApplication.start(this.stack, "mcp.oauth.server.issuer-uri=https://idp.example",
 					"mcp.oauth.server.public-key-location=file:" + file)) {
 				String token = Jwts.sign((com.nimbusds.jose.jwk.JWK) keyAndPem[0], "https://idp.example",
 						app.url() + "/mcp");
@@ -150,7 +160,7 @@ class ResourceServerWebTests {
 	void malformedPublicKeyFileFailsAtStartupNamingTheProperty() throws Exception {
 		Path file = Files.writeString(this.temp.resolve("bad.pem"), "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
 		org.assertj.core.api.Assertions
-			.assertThatThrownBy(() -> WebTestApplication.start("mcp.oauth.server.issuer-uri=https://idp.example",
+			.assertThatThrownBy(() -> WebTestApplication.start(this.stack, "mcp.oauth.server.issuer-uri=https://idp.example",
 					"mcp.oauth.server.public-key-location=file:" + file))
 			.rootCause()
 			.hasMessageContaining("mcp.oauth.server.public-key-location")
@@ -159,7 +169,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void toolScopesInspectTheBodyAndHandItOnIntact() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks("mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks("mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
 			String url = app.url() + "/mcp";
 			String token = Jwts.sign(this.key, this.idp.url(), url);
 			String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"admin\"}}";
@@ -181,7 +191,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void aRefusalNamesEveryScopeTheRequestNeedsSoThatOneStepUpSuffices() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks("mcp.oauth.server.required-scopes=mcp:tools",
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks("mcp.oauth.server.required-scopes=mcp:tools",
 				"mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
 			String url = app.url() + "/mcp";
 			String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"admin\"}}";
@@ -205,7 +215,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void toolScopesReadTheBodyOnlyAsUtf8JsonWithNothingAfterIt() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks("mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks("mcp.oauth.server.tool-scopes.admin=mcp:admin"))) {
 			String url = app.url() + "/mcp";
 			String token = Jwts.sign(this.key, this.idp.url(), url);
 			String other = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"other\"}}";
@@ -238,7 +248,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void requestMetadataHeadersThatDisagreeWithTheBodyNeverReachTheEndpoint() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks())) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks())) {
 			String url = app.url() + "/mcp";
 			String token = Jwts.sign(this.key, this.idp.url(), url);
 			String call = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"admin\"}}";
@@ -253,8 +263,40 @@ class ResourceServerWebTests {
 	}
 
 	@Test
+	void aSenderConstrainedTokenIsNotAcceptedAsABearerToken() throws Exception {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks())) {
+			String url = app.url() + "/mcp";
+			String bound = Jwts.sign(this.key, this.idp.url(), url,
+					(claims) -> claims.claim("cnf", Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")));
+			HttpResponse<String> refused = post(url, bound, "{}");
+			assertThat(refused.statusCode()).isEqualTo(401);
+			assertThat(refused.body()).doesNotContain("ok:");
+			assertThat(post(url, Jwts.sign(this.key, this.idp.url(), url), "{}").body()).isEqualTo("ok:{}");
+		}
+	}
+
+	@Test
+	void opaqueTokensAreIntrospected() throws Exception {
+		try (StubHttpServer introspection = new StubHttpServer()) {
+			try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks(
+					"mcp.oauth.server.introspection.client-id=rs", "mcp.oauth.server.introspection.client-secret=s",
+					"mcp.oauth.server.introspection.endpoint=" + introspection.url() + "/introspect"))) {
+				String url = app.url() + "/mcp";
+				long exp = java.time.Instant.now().plusSeconds(300).getEpochSecond();
+				introspection.handle("/introspect", (request) -> StubHttpServer.Response.json(
+						request.form().get("token").equals("opaque-good") ? "{\"active\":true,\"iss\":\""
+								+ this.idp.url() + "\",\"aud\":\"" + url + "\",\"exp\":" + exp
+								+ ",\"sub\":\"user\",\"scope\":\"mcp:tools\"}" : "{\"active\":false}"));
+				assertThat(post(url, "opaque-good", "{}").body()).isEqualTo("ok:{}");
+				assertThat(post(url, "opaque-revoked", "{}").statusCode()).isEqualTo(401);
+				assertThat(introspection.requestsFor("/introspect")).isEqualTo(2);
+			}
+		}
+	}
+
+	@Test
 	void metadataDerivedFromTheRequestIsNeverStoredByCaches() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks())) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks())) {
 			HttpResponse<String> metadata = send(
 					HttpRequest.newBuilder(URI.create(app.url() + "/.well-known/oauth-protected-resource/mcp"))
 						.header("X-Forwarded-Host", "evil.example"));
@@ -264,7 +306,7 @@ class ResourceServerWebTests {
 				.firstValue("Cache-Control")).hasValue("no-store");
 		}
 		try (WebTestApplication.Running app = WebTestApplication
-			.start(jwks("mcp.oauth.server.resource=https://mcp.example/mcp"))) {
+			.start(this.stack, jwks("mcp.oauth.server.resource=https://mcp.example/mcp"))) {
 			assertThat(send(HttpRequest.newBuilder(URI.create(app.url() + "/.well-known/oauth-protected-resource/mcp")))
 				.headers()
 				.firstValue("Cache-Control")).as("the same for every request").hasValue("public, max-age=3600");
@@ -274,7 +316,7 @@ class ResourceServerWebTests {
 	@Test
 	void withoutIssuerUriOnlyTheConfiguredAuthorizationServersIssueAcceptedTokens() throws Exception {
 		this.idp.serve("/jwks", Jwts.jwks(this.key.toPublicJWK()));
-		try (WebTestApplication.Running app = WebTestApplication.start(
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack,
 				"mcp.oauth.server.jwk-set-uri=" + this.idp.url() + "/jwks",
 				"mcp.oauth.server.authorization-servers=https://tenant-a.example,https://tenant-b.example")) {
 			String url = app.url() + "/mcp";
@@ -285,7 +327,7 @@ class ResourceServerWebTests {
 			assertThat(otherTenant.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("invalid_token");
 			assertThat(post(url, Jwts.sign(this.key, null, url), "{}").statusCode()).as("no iss").isEqualTo(401);
 		}
-		try (WebTestApplication.Running app = WebTestApplication.start(
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack,
 				"mcp.oauth.server.jwk-set-uri=" + this.idp.url() + "/jwks",
 				"mcp.oauth.server.authorization-servers=https://tenant-a.example")) {
 			String url = app.url() + "/mcp";
@@ -296,7 +338,7 @@ class ResourceServerWebTests {
 
 	@Test
 	void metadataAnswersOnlyReadMethods() throws Exception {
-		try (WebTestApplication.Running app = WebTestApplication.start(jwks())) {
+		try (WebTestApplication.Running app = WebTestApplication.start(this.stack, jwks())) {
 			HttpResponse<String> response = post(app.url() + "/.well-known/oauth-protected-resource/mcp", null, "{}");
 			assertThat(response.statusCode()).isEqualTo(405);
 			assertThat(response.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");

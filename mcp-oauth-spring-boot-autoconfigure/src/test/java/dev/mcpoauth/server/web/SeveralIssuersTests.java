@@ -16,6 +16,9 @@ import dev.mcpoauth.StubHttpServer.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,7 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the keys of the issuer its {@code iss} names, and only if that issuer is listed; an unknown issuer costs no
  * request to any of them; one issuer's outage or flood of unknown {@code kid}s leaves the others alone.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Stack.class)
 class SeveralIssuersTests {
+
+	@Parameter
+	Stack stack;
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -60,7 +68,7 @@ class SeveralIssuersTests {
 		this.second.handle("/jwks", (request) -> new Response(this.secondStatus.get(),
 				Jwts.jwks(this.secondKey.toPublicJWK()), Map.of("Content-Type", "application/json")));
 		String issuers = "mcp.oauth.server.issuers.";
-		this.app = WebTestApplication.start(issuers + "tenant-a.issuer-uri=" + tenantA(),
+		this.app = WebTestApplication.start(this.stack, issuers + "tenant-a.issuer-uri=" + tenantA(),
 				issuers + "tenant-b.issuer-uri=" + tenantB(), issuers + "second.issuer-uri=" + this.second.url(),
 				issuers + "second.jwk-set-uri=" + this.second.url() + "/jwks",
 				issuers + "second.audiences=api://mcp", "mcp.oauth.server.jwks.refresh-cooldown=30s");

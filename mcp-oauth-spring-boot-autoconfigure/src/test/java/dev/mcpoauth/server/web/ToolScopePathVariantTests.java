@@ -16,6 +16,7 @@ import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -32,9 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Per-tool scopes hold on every spelling of the endpoint path that reaches an MCP server: a call of the tool that
  * needs {@code mcp:admin}, made with a token that has {@code mcp:tools} only, is refused (403) or goes nowhere, on
- * every {@link PathVariants variant}. Two routers: Spring MVC (the echo application, with and without a context
- * path) and the MCP Java SDK's streamable servlet transport under three URL mappings, one of which routes on a
- * suffix of the request URI. The Spring AI transports run the same suite in the sample module.
+ * every {@link PathVariants variant}. Three routers: Spring MVC and WebFlux (the echo application on each
+ * {@link Stack}, with and without a context path: {@code server.servlet.context-path} or
+ * {@code spring.webflux.base-path}) and the MCP Java SDK's streamable servlet transport under three URL mappings, one
+ * of which routes on a suffix of the request URI. The Spring AI transports run the same suite in the sample modules
+ * (WebMVC in {@code sample-app}, WebFlux in {@code sample-webflux}).
  */
 class ToolScopePathVariantTests {
 
@@ -59,11 +62,12 @@ class ToolScopePathVariantTests {
 		return all;
 	}
 
-	@ParameterizedTest(name = "context path \"{0}\"")
-	@ValueSource(strings = { "", "/ctx" })
-	void springMvcEndpoint(String contextPath) {
+	@ParameterizedTest(name = "{0}, context path \"{1}\"")
+	@CsvSource({ "SERVLET, ''", "SERVLET, /ctx", "REACTIVE, ''", "REACTIVE, /ctx" })
+	void echoEndpoint(Stack stack, String contextPath) {
 		try (ConfigurableApplicationContext app = new SpringApplicationBuilder(WebTestApplication.class)
-			.run(properties("--server.servlet.context-path=" + contextPath))) {
+			.web(stack.type())
+			.run(properties("--" + stack.contextPath(contextPath)))) {
 			String base = url(app) + contextPath;
 			String token = Jwts.sign(this.key, this.idp.url(), base + "/mcp");
 			String call = PathVariants.toolCall(1, "admin");

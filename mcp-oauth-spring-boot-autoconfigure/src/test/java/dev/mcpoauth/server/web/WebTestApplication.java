@@ -16,8 +16,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A minimal servlet application with an endpoint at {@code /mcp} (and its sub-paths) that echoes the body it receives, so tests can
- * drive the starter over real HTTP with any configuration.
+ * A minimal application with an endpoint at {@code /mcp} (and its sub-paths) that echoes the body it receives, so
+ * tests can drive the starter over real HTTP with any configuration, on either {@link Stack} (the same annotated
+ * controller serves Spring MVC and WebFlux).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -29,11 +30,16 @@ class WebTestApplication {
 	}
 
 	static Running start(String... properties) {
+		return start(Stack.SERVLET, properties);
+	}
+
+	static Running start(Stack stack, String... properties) {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off"));
 		for (String property : properties) {
 			args.add("--" + property);
 		}
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(WebTestApplication.class)
+			.web(stack.type())
 			.run(args.toArray(String[]::new));
 		return new Running(context);
 	}

@@ -1,4 +1,4 @@
-package dev.mcpoauth.server;
+package dev.mcpoauth.server.web;
 
 import java.util.List;
 import java.util.Map;

@@ -1,0 +1,49 @@
+package dev.mcpoauth.server.authentication;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import dev.mcpoauth.server.McpProtectedResource;
+import dev.mcpoauth.server.ServerRequestOrigin;
+
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.authentication.ReactiveAuthenticationManagerResolver;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The reactive twin of {@link McpBearerAuthenticationManagerResolver}: the same {@link AccessTokenAuthenticator}
+ * (the same decoder, key sources, validators and cache, the same introspection, audience check and refusals), run
+ * off the event loop since a key, discovery or introspection fetch blocks. The resource identifier of the request is
+ * read on the request's thread, before the hop. Bearer tokens only: a sender-constrained token ({@code cnf}) is
+ * refused, as Spring Security's servlet bearer filter refuses it.
+ */
+public final class McpBearerReactiveAuthenticationManagerResolver
+		implements ReactiveAuthenticationManagerResolver<ServerWebExchange> {
+
+	private final AccessTokenAuthenticator authenticator;
+
+	private final McpProtectedResource resource;
+
+	/**
+	 * @param authenticator verifies or introspects tokens and checks their audience, called on
+	 * {@link Schedulers#boundedElastic()}
+	 * @param resource the protected resource
+	 */
+	public McpBearerReactiveAuthenticationManagerResolver(AccessTokenAuthenticator authenticator,
+			McpProtectedResource resource) {
+		this.authenticator = authenticator;
+		this.resource = resource;
+	}
+
+	@Override
+	public Mono<ReactiveAuthenticationManager> resolve(ServerWebExchange exchange) {
+		return Mono.fromSupplier(() -> {
+			String requestResource = this.resource.resource(ServerRequestOrigin.of(exchange.getRequest()));
+			return (authentication) -> Mono
+				.fromCallable(() -> AccessTokenAuthenticator
+					.requireBearerToken(this.authenticator.authenticate(authentication, () -> requestResource)))
+				.subscribeOn(Schedulers.boundedElastic());
+		});
+	}
+
+}
