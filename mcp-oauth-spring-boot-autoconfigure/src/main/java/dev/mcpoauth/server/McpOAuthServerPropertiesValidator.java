@@ -175,6 +175,15 @@ final class McpOAuthServerPropertiesValidator {
 		if (introspection.getClientId().isBlank()) {
 			throw invalid(INTROSPECTION + "client-id", "", "Set the MCP server's client id at the authorization server");
 		}
+		if (!properties.getIssuers().isEmpty() || (properties.getIssuerUri() == null
+				&& properties.getAuthorizationServers().size() > 1)) {
+			boolean several = !properties.getIssuers().isEmpty();
+			throw invalid(several ? "issuers" : "authorization-servers",
+					several ? properties.getIssuers().keySet() : properties.getAuthorizationServers(),
+					"An introspection endpoint answers for one authorization server, and with several trusted issuers "
+							+ "its answers could name any of them: set " + PREFIX + "issuer-uri to the one issuer it "
+							+ "belongs to, or switch introspection off");
+		}
 		if (introspection.getEndpoint() == null && properties.getIssuerUri() == null) {
 			throw invalid(INTROSPECTION + "endpoint", null, properties.getIssuers().isEmpty()
 					? "Set the introspection endpoint, or " + PREFIX + "issuer-uri to discover it from the issuer's metadata"

@@ -116,8 +116,8 @@ public final class AccessTokenAuthenticator {
 
 	/**
 	 * Refuses a sender-constrained access token (one with {@code cnf}: DPoP- or certificate-bound) where it is
-	 * presented as a bearer token, which only holding the token proves. Spring Security's servlet bearer filter does
-	 * this itself; the reactive stack, which accepts bearer tokens only, calls this.
+	 * presented as a bearer token, which only holding the token proves (Spring Security's servlet bearer filter
+	 * refuses DPoP-bound tokens itself, but not certificate-bound ones). Both stacks' bearer paths call this.
 	 * @param authentication an authentication from {@link #authenticate}
 	 * @return the authentication
 	 * @throws InvalidBearerTokenException when the token is sender-constrained

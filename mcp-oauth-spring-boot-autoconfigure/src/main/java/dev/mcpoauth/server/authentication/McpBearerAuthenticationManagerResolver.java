@@ -7,6 +7,7 @@ import dev.mcpoauth.server.ServletRequestOrigin;
 
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
+import org.springframework.security.core.Authentication;
 
 /**
  * The servlet adapter of {@link AccessTokenAuthenticator}, which decides: the request gives only its resource
@@ -19,19 +20,29 @@ public final class McpBearerAuthenticationManagerResolver implements Authenticat
 
 	private final McpProtectedResource resource;
 
+	private final boolean bearer;
+
 	/**
 	 * @param authenticator verifies or introspects tokens and checks their audience
 	 * @param resource the protected resource
+	 * @param bearer whether the tokens are presented as bearer tokens, so that a sender-constrained one
+	 * ({@code cnf}) is refused; {@code false} for the access tokens of DPoP requests, whose binding the DPoP check
+	 * verifies
 	 */
-	public McpBearerAuthenticationManagerResolver(AccessTokenAuthenticator authenticator, McpProtectedResource resource) {
+	public McpBearerAuthenticationManagerResolver(AccessTokenAuthenticator authenticator, McpProtectedResource resource,
+			boolean bearer) {
 		this.authenticator = authenticator;
 		this.resource = resource;
+		this.bearer = bearer;
 	}
 
 	@Override
 	public AuthenticationManager resolve(HttpServletRequest request) {
-		return (authentication) -> this.authenticator.authenticate(authentication,
-				() -> this.resource.resource(ServletRequestOrigin.of(request)));
+		return (authentication) -> {
+			Authentication result = this.authenticator.authenticate(authentication,
+					() -> this.resource.resource(ServletRequestOrigin.of(request)));
+			return this.bearer ? AccessTokenAuthenticator.requireBearerToken(result) : result;
+		};
 	}
 
 }

@@ -8,6 +8,8 @@ import dev.mcpoauth.server.ServerRequestOrigin;
 
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.authentication.ReactiveAuthenticationManagerResolver;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -15,7 +17,8 @@ import org.springframework.web.server.ServerWebExchange;
  * (the same decoder, key sources, validators and cache, the same introspection, audience check and refusals), run
  * off the event loop since a key, discovery or introspection fetch blocks. The resource identifier of the request is
  * read on the request's thread, before the hop. Bearer tokens only: a sender-constrained token ({@code cnf}) is
- * refused, as Spring Security's servlet bearer filter refuses it.
+ * refused, as on the servlet stack. Anything but a refusal that goes wrong on the way (a scheduler that rejects the
+ * work when it is saturated) is a 401, never a 500.
  */
 public final class McpBearerReactiveAuthenticationManagerResolver
 		implements ReactiveAuthenticationManagerResolver<ServerWebExchange> {
@@ -42,7 +45,9 @@ public final class McpBearerReactiveAuthenticationManagerResolver
 			return (authentication) -> Mono
 				.fromCallable(() -> AccessTokenAuthenticator
 					.requireBearerToken(this.authenticator.authenticate(authentication, () -> requestResource)))
-				.subscribeOn(Schedulers.boundedElastic());
+				.subscribeOn(Schedulers.boundedElastic())
+				.onErrorMap((ex) -> !(ex instanceof AuthenticationException),
+						(ex) -> new InvalidBearerTokenException("The access token could not be checked", ex));
 		});
 	}
 

@@ -109,10 +109,10 @@ public final class McpOAuthServerWebSecurityAutoConfiguration {
 			@Qualifier(McpOAuthServerAutoConfiguration.DPOP_REPLAY_CACHE_BEAN) ObjectProvider<Cache> dpopReplayCache) {
 		String[] metadataPaths = metadata.paths().toArray(String[]::new);
 		McpBearerAuthenticationManagerResolver authenticationManagers = new McpBearerAuthenticationManagerResolver(
-				accessTokens, resource);
+				accessTokens, resource, true);
 		BearerTokenResolver bearerTokens = McpOAuthServerAutoConfiguration.isOn(properties.getDpop())
-				? addDPoP(http, properties.getDpop(), authenticationManagers, resource, entryPoint,
-						dpopReplayCache.getObject())
+				? addDPoP(http, properties.getDpop(), new McpBearerAuthenticationManagerResolver(accessTokens, resource,
+						false), resource, entryPoint, dpopReplayCache.getObject())
 				: new HeaderOnlyBearerTokenResolver();
 		ProtectedResourceMetadataFilter metadataFilter = new ProtectedResourceMetadataFilter(metadata);
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();

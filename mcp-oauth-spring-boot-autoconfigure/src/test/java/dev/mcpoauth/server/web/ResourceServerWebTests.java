@@ -269,8 +269,13 @@ class ResourceServerWebTests {
 			String bound = Jwts.sign(this.key, this.idp.url(), url,
 					(claims) -> claims.claim("cnf", Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")));
 			HttpResponse<String> refused = post(url, bound, "{}");
-			assertThat(refused.statusCode()).isEqualTo(401);
+			assertThat(refused.statusCode()).as("DPoP-bound").isEqualTo(401);
 			assertThat(refused.body()).doesNotContain("ok:");
+			String certificateBound = Jwts.sign(this.key, this.idp.url(), url, (claims) -> claims.claim("cnf",
+					Map.of("x5t#S256", "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2")));
+			assertThat(post(url, certificateBound, "{}").statusCode()).as("certificate-bound (mTLS)").isEqualTo(401);
+			String emptyJkt = Jwts.sign(this.key, this.idp.url(), url, (claims) -> claims.claim("cnf", Map.of("jkt", "")));
+			assertThat(post(url, emptyJkt, "{}").statusCode()).as("an empty jkt").isEqualTo(401);
 			assertThat(post(url, Jwts.sign(this.key, this.idp.url(), url), "{}").body()).isEqualTo("ok:{}");
 		}
 	}
