@@ -15,6 +15,8 @@ import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
 import dev.mcpoauth.client.authorizationcode.AuthorizationCodeTokenClients;
 import dev.mcpoauth.client.authorizationcode.AuthorizationCodeUserAgent;
+import dev.mcpoauth.client.authorizationcode.ClientIdMetadataDocumentFilter;
+import dev.mcpoauth.client.authorizationcode.ClientIdMetadataDocuments;
 import dev.mcpoauth.client.authorizationcode.HeadlessAuthorizationCodeUserAgent;
 import dev.mcpoauth.client.authorizationcode.McpAuthorizedClientServiceFactory;
 import dev.mcpoauth.client.authorizationcode.McpClientRegistrationRepository;
@@ -41,6 +43,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -140,6 +145,29 @@ public final class McpOAuthClientAutoConfiguration {
 				: discovery.authorizationServer(idp.getIdpIssuerUri()).tokenEndpoint();
 		return new CrossAppAccessTokenClient(endpoints, target, idpTokenUri, this.properties.getConnectTimeout(),
 				this.properties.getReadTimeout());
+	}
+
+	/**
+	 * A servlet web application serves the Client ID Metadata Documents of its authorization-code registrations at
+	 * the path of their URL.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ FilterRegistrationBean.class, jakarta.servlet.Filter.class })
+	static class ClientIdMetadataDocumentConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "mcpOAuthClientIdMetadataDocumentFilter")
+		FilterRegistrationBean<ClientIdMetadataDocumentFilter> mcpOAuthClientIdMetadataDocumentFilter(
+				McpOAuthClientProperties properties) {
+			ClientIdMetadataDocuments documents = ClientIdMetadataDocuments.of(properties);
+			FilterRegistrationBean<ClientIdMetadataDocumentFilter> registration = new FilterRegistrationBean<>(
+					new ClientIdMetadataDocumentFilter(documents));
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+			registration.setEnabled(!documents.isEmpty());
+			return registration;
+		}
+
 	}
 
 	/**
