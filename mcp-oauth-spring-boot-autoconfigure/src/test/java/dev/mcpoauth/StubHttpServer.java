@@ -49,7 +49,8 @@ public final class StubHttpServer implements AutoCloseable {
 				requestBody = in.readAllBytes();
 			}
 			Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-					exchange.getRequestHeaders(), new String(requestBody, StandardCharsets.UTF_8));
+					exchange.getRequestHeaders(), new String(requestBody, StandardCharsets.UTF_8),
+					exchange.getRequestURI().getRawQuery());
 			this.requests.add(request);
 			Function<Request, Response> handler = this.handlers.get(request.path());
 			Response response = (handler != null) ? handler.apply(request) : new Response(404, "", Map.of());
@@ -115,13 +116,23 @@ public final class StubHttpServer implements AutoCloseable {
 	 * @param path the raw path
 	 * @param headers the headers
 	 * @param body the body
+	 * @param query the raw query, or {@code null}
 	 */
-	public record Request(String method, String path, Headers headers, String body) {
+	public record Request(String method, String path, Headers headers, String body, String query) {
 
 		/** The body as an {@code application/x-www-form-urlencoded} form; repeated names keep the first. */
 		public Map<String, String> form() {
+			return decode(this.body);
+		}
+
+		/** The query parameters; repeated names keep the first. */
+		public Map<String, String> queryParameters() {
+			return decode((this.query != null) ? this.query : "");
+		}
+
+		private static Map<String, String> decode(String encoded) {
 			Map<String, String> form = new LinkedHashMap<>();
-			for (String pair : this.body.split("&")) {
+			for (String pair : encoded.split("&")) {
 				if (pair.isEmpty()) {
 					continue;
 				}

@@ -12,7 +12,9 @@ import org.springframework.core.io.Resource;
 public class ClientAuthenticationProperties {
 
 	/**
-	 * The client's identifier at the authorization server.
+	 * The client's identifier at the authorization server. For an MCP client registration of the authorization-code
+	 * flow it is optional: the client can register through a client ID metadata document or dynamic client
+	 * registration instead.
 	 */
 	private String clientId;
 
@@ -22,7 +24,8 @@ public class ClientAuthenticationProperties {
 	private String clientSecret;
 
 	/**
-	 * client_secret_basic, client_secret_post or private_key_jwt. When unset: for an MCP client registration, the
+	 * client_secret_basic, client_secret_post or private_key_jwt (and none, for a pre-registered public client of the
+	 * authorization-code flow). When unset: for an MCP client registration, the
 	 * best method the authorization server advertises for which the registration has credentials; for
 	 * introspection, private_key_jwt when private-key-location is set, else client_secret_basic.
 	 */

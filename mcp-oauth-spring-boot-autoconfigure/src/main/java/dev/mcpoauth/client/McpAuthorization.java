@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import com.nimbusds.jwt.JWTParser;
 
@@ -22,7 +23,9 @@ import dev.mcpoauth.client.token.TokenEndpointTarget;
 /**
  * Everything the client knows about one registered MCP server: where its authorization server is (discovered once,
  * bound to one issuer for the life of the registration: {@link IssuerBoundDiscovery}), which scopes to ask for, and
- * the cached tokens, one for the client or one per user for cross-app access ({@link TokenSlots}). Transports call
+ * the cached tokens, one for the client, one per user for cross-app access, or one per resource owner and
+ * authorization server for the authorization code flow ({@link TokenSlots}; that flow also keeps its tokens in an
+ * {@code OAuth2AuthorizedClientService}, which its token client reads and refreshes). Transports call
  * {@link #tokenForRequest()} before a request, and {@link #onErrorResponse} after a 401 or 403 to learn whether a
  * replay can succeed. The replay rules live here, not in the transports: after a 401 a token is requested only when
  * the refused one was not itself just obtained after a refusal, so a call replays at most once after a 401 however
@@ -42,6 +45,8 @@ public final class McpAuthorization {
 
 	private final TokenSlots slots;
 
+	private final Supplier<String> resourceOwners;
+
 	/**
 	 * @param name the registration name
 	 * @param registration the registration
@@ -54,9 +59,27 @@ public final class McpAuthorization {
 	public McpAuthorization(String name, Registration registration, McpServerDiscovery discovery,
 			Function<TokenEndpointTarget, McpTokenClient> tokenClients, IdTokenResolver idTokens,
 			Duration expiryMargin, Clock clock) {
+		this(name, registration, discovery, tokenClients, idTokens, () -> null, expiryMargin, clock);
+	}
+
+	/**
+	 * @param name the registration name
+	 * @param registration the registration
+	 * @param discovery discovery of MCP servers and authorization servers
+	 * @param tokenClients creates the token client of the registration's flow for a discovered target
+	 * @param idTokens supplies the user's ID token (cross-app access)
+	 * @param resourceOwners supplies the name of the resource owner a call is made for, on the calling thread
+	 * (authorization code flow)
+	 * @param expiryMargin how long before expiry a token is renewed
+	 * @param clock the clock
+	 */
+	public McpAuthorization(String name, Registration registration, McpServerDiscovery discovery,
+			Function<TokenEndpointTarget, McpTokenClient> tokenClients, IdTokenResolver idTokens,
+			Supplier<String> resourceOwners, Duration expiryMargin, Clock clock) {
 		this.name = name;
 		this.registration = registration;
 		this.idTokens = idTokens;
+		this.resourceOwners = resourceOwners;
 		this.targets = new IssuerBoundDiscovery(name, registration, discovery, tokenClients, clock);
 		this.slots = new TokenSlots(name, expiryMargin, clock);
 	}
@@ -90,8 +113,8 @@ public final class McpAuthorization {
 	public String accessToken(String idToken) {
 		Discovered target = this.targets.target(null);
 		String subjectToken = subjectToken(idToken);
-		return this.slots.with(subjectToken, (slot) -> slot.token(() -> initialScopes(target, Set.of()),
-				(scopes) -> target.client().requestToken(scopes, subjectToken)));
+		return this.slots.with(slotKey(target, subjectToken), (slot) -> slot.token(
+				() -> initialScopes(target, Set.of()), (scopes) -> target.client().requestToken(scopes, subjectToken)));
 	}
 
 	/**
@@ -120,7 +143,11 @@ public final class McpAuthorization {
 	 * @return the cached token while it is usable, else {@code null}
 	 */
 	public String cachedToken(String idToken) {
-		return this.targets.isKnown() ? this.slots.cached(subjectToken(idToken)) : null;
+		Discovered current = this.targets.current();
+		if (current == null) {
+			return this.targets.isKnown() ? this.slots.cached(subjectToken(idToken)) : null;
+		}
+		return this.slots.cached(slotKey(current, subjectToken(idToken)));
 	}
 
 	/**
@@ -131,13 +158,18 @@ public final class McpAuthorization {
 	}
 
 	/**
-	 * The signed-in user's ID token for cross-app access, read now, on the calling thread, from the
-	 * {@link IdTokenResolver}. A transport whose work continues on other threads, where the resolver may see no
-	 * user, reads it here on the caller's thread and passes it to the methods that take an ID token.
-	 * @return the ID token, or {@code null} for client credentials or when no user is signed in
+	 * Whom a call made now is for, read on the calling thread: for cross-app access the signed-in user's ID token,
+	 * from the {@link IdTokenResolver}; for the authorization code flow the resource owner's name, from the user
+	 * agent. A transport whose work continues on other threads, where the resolver may see no user, reads it here on
+	 * the caller's thread and passes it to the methods that take an ID token.
+	 * @return the ID token or resource owner, or {@code null} for client credentials or when no user is signed in
 	 */
 	public String currentIdToken() {
-		return (this.registration.getFlow() == Flow.CROSS_APP_ACCESS) ? this.idTokens.resolveIdToken() : null;
+		return switch (this.registration.getFlow()) {
+			case CROSS_APP_ACCESS -> this.idTokens.resolveIdToken();
+			case AUTHORIZATION_CODE -> this.resourceOwners.get();
+			default -> null;
+		};
 	}
 
 	/**
@@ -164,9 +196,12 @@ public final class McpAuthorization {
 	 * @throws McpOAuthClientException as {@link #onUnauthorized(BearerChallenge, String)}
 	 */
 	public boolean onUnauthorized(BearerChallenge challenge, String sentToken, String idToken) {
-		Discovered target = this.targets.target(challenge.resourceMetadata());
+		Discovered target = this.targets.target(challenge.resourceMetadata(), sentToken != null);
 		String subjectToken = subjectToken(idToken);
-		return this.slots.with(subjectToken,
+		if (sentToken != null) {
+			target.client().refused(sentToken, subjectToken);
+		}
+		return this.slots.with(slotKey(target, subjectToken),
 				(slot) -> slot.renew(sentToken, challenge.scopes(), true, () -> initialScopes(target, challenge.scopes()),
 						(scopes) -> target.client().requestToken(scopes, subjectToken)));
 	}
@@ -202,7 +237,7 @@ public final class McpAuthorization {
 		Discovered target = this.targets.target(challenge.resourceMetadata());
 		String subjectToken = subjectToken(idToken);
 		try {
-			return this.slots.with(subjectToken,
+			return this.slots.with(slotKey(target, subjectToken),
 					(slot) -> slot.renew(sentToken, challenge.scopes(), false, () -> initialScopes(target, Set.of()),
 							(scopes) -> target.client().requestToken(scopes, subjectToken)));
 		}
@@ -242,8 +277,31 @@ public final class McpAuthorization {
 		return status == 403 && onForbidden(challenge, sent, idToken);
 	}
 
-	/** The user's ID token for cross-app access (checked to be a JWT, not verified: the IdP does that), else null. */
+	/**
+	 * The tokens of a principal at the current authorization server: for the authorization code flow, keyed by the
+	 * issuer too, so that tokens of an authorization server the MCP server moved away from are never handed out.
+	 */
+	private String slotKey(Discovered target, String subjectToken) {
+		return (this.registration.getFlow() == Flow.AUTHORIZATION_CODE) ? target.target().issuer() + " " + subjectToken
+				: subjectToken;
+	}
+
+	/**
+	 * The user's ID token for cross-app access (checked to be a JWT, not verified: the IdP does that); the resource
+	 * owner for the authorization code flow (the one carried from the calling thread, else the user agent's now);
+	 * else null.
+	 */
 	private String subjectToken(String idToken) {
+		if (this.registration.getFlow() == Flow.AUTHORIZATION_CODE) {
+			String owner = (idToken != null) ? idToken : this.resourceOwners.get();
+			if (owner == null) {
+				throw new McpOAuthClientException(this.name, "no_resource_owner",
+						"The authorization code flow needs the resource owner a call is made for, and the user agent "
+								+ "names none (is the user signed in?)",
+						0);
+			}
+			return owner;
+		}
 		if (this.registration.getFlow() != Flow.CROSS_APP_ACCESS) {
 			return null;
 		}

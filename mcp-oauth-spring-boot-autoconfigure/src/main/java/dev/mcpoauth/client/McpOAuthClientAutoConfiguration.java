@@ -13,6 +13,13 @@ import org.apache.commons.logging.LogFactory;
 
 import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
+import dev.mcpoauth.client.authorizationcode.AuthorizationCodeTokenClients;
+import dev.mcpoauth.client.authorizationcode.AuthorizationCodeUserAgent;
+import dev.mcpoauth.client.authorizationcode.ClientIdMetadataDocumentFilter;
+import dev.mcpoauth.client.authorizationcode.ClientIdMetadataDocuments;
+import dev.mcpoauth.client.authorizationcode.HeadlessAuthorizationCodeUserAgent;
+import dev.mcpoauth.client.authorizationcode.McpAuthorizedClientServiceFactory;
+import dev.mcpoauth.client.authorizationcode.McpClientRegistrationRepository;
 import dev.mcpoauth.client.discovery.McpServerDiscovery;
 import dev.mcpoauth.client.token.AssertionSigningKey;
 import dev.mcpoauth.client.token.ClientAssertionFactory;
@@ -32,9 +39,13 @@ import io.modelcontextprotocol.util.Utils;
 
 import org.springframework.ai.mcp.customizer.McpClientCustomizer;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -42,12 +53,15 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 
 /**
  * Gets and attaches access tokens for the MCP servers under {@code mcp.oauth.client.registrations}: discovery from
  * the server's 401 (RFC 9728, then RFC 8414 / OpenID Connect), the client credentials grant with
- * {@code client_secret_basic}, {@code client_secret_post} or {@code private_key_jwt}, and SEP-990 cross-app access;
+ * {@code client_secret_basic}, {@code client_secret_post} or {@code private_key_jwt}, SEP-990 cross-app access, and
+ * the user-delegated authorization code flow with PKCE (through the {@link AuthorizationCodeUserAgent} bean);
  * RFC 8707 {@code resource} on every token request; cached tokens, replay after 401 and step-up after 403. Plugs
  * into Spring AI's MCP client by connection name, and into the MCP Java SDK and {@code RestClient} through
  * {@link McpOAuthClients}. Each bean backs off when the application defines its own.
@@ -85,32 +99,75 @@ public final class McpOAuthClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	McpOAuthClients mcpOAuthClients(ClientAssertionFactory assertions, IdTokenResolver idTokens) {
+	AuthorizationCodeUserAgent mcpOAuthAuthorizationCodeUserAgent() {
+		return new HeadlessAuthorizationCodeUserAgent(this.properties.getConnectTimeout(),
+				this.properties.getReadTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	McpOAuthClients mcpOAuthClients(ClientAssertionFactory assertions, IdTokenResolver idTokens,
+			AuthorizationCodeUserAgent userAgent, ObjectProvider<McpAuthorizedClientServiceFactory> tokenStores) {
 		BoundedResourceRetriever retriever = new BoundedResourceRetriever(this.properties.getConnectTimeout(),
 				this.properties.getReadTimeout(), 256 * 1024);
 		McpServerDiscovery discovery = new McpServerDiscovery(retriever,
 				new HttpsPolicy(this.properties.isAllowInsecureHttp()));
+		McpClientRegistrationRepository clientRegistrations = new McpClientRegistrationRepository();
+		OAuth2AuthorizedClientService authorizedClients = tokenStores
+			.getIfAvailable(() -> InMemoryOAuth2AuthorizedClientService::new)
+			.create(clientRegistrations);
 		Map<String, McpAuthorization> authorizations = new LinkedHashMap<>();
 		this.properties.getRegistrations().forEach((name, registration) -> {
 			TokenEndpoints endpoints = new TokenEndpoints(name, registration, assertions,
 					this.properties.getConnectTimeout(), this.properties.getReadTimeout());
+			AuthorizationCodeTokenClients authorizationCode = (registration.getFlow() == Flow.AUTHORIZATION_CODE)
+					? new AuthorizationCodeTokenClients(endpoints, userAgent, clientRegistrations, authorizedClients,
+							this.properties.getConnectTimeout(), this.properties.getReadTimeout(),
+							this.properties.getExpiryMargin(), Clock.systemUTC())
+					: null;
 			authorizations.put(name, new McpAuthorization(name, registration, discovery,
-					(target) -> tokenClient(endpoints, registration, target, discovery), idTokens,
-					this.properties.getExpiryMargin(), Clock.systemUTC()));
+					(target) -> tokenClient(endpoints, registration, target, discovery, authorizationCode), idTokens,
+					userAgent::resourceOwner, this.properties.getExpiryMargin(), Clock.systemUTC()));
 		});
-		return new McpOAuthClients(authorizations, this.properties.getMaxStepUps());
+		return new McpOAuthClients(authorizations, this.properties.getMaxStepUps(), clientRegistrations);
 	}
 
 	private McpTokenClient tokenClient(TokenEndpoints endpoints, Registration registration,
-			TokenEndpointTarget target, McpServerDiscovery discovery) {
+			TokenEndpointTarget target, McpServerDiscovery discovery, AuthorizationCodeTokenClients authorizationCode) {
 		if (registration.getFlow() == Flow.CLIENT_CREDENTIALS) {
 			return new ClientCredentialsTokenClient(endpoints, target);
+		}
+		if (registration.getFlow() == Flow.AUTHORIZATION_CODE) {
+			return authorizationCode.create(target);
 		}
 		McpOAuthClientProperties.CrossAppAccess idp = registration.getCrossAppAccess();
 		URI idpTokenUri = (idp.getIdpTokenUri() != null) ? idp.getIdpTokenUri()
 				: discovery.authorizationServer(idp.getIdpIssuerUri()).tokenEndpoint();
 		return new CrossAppAccessTokenClient(endpoints, target, idpTokenUri, this.properties.getConnectTimeout(),
 				this.properties.getReadTimeout());
+	}
+
+	/**
+	 * A servlet web application serves the Client ID Metadata Documents of its authorization-code registrations at
+	 * the path of their URL.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ FilterRegistrationBean.class, jakarta.servlet.Filter.class })
+	static class ClientIdMetadataDocumentConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "mcpOAuthClientIdMetadataDocumentFilter")
+		FilterRegistrationBean<ClientIdMetadataDocumentFilter> mcpOAuthClientIdMetadataDocumentFilter(
+				McpOAuthClientProperties properties) {
+			ClientIdMetadataDocuments documents = ClientIdMetadataDocuments.of(properties);
+			FilterRegistrationBean<ClientIdMetadataDocumentFilter> registration = new FilterRegistrationBean<>(
+					new ClientIdMetadataDocumentFilter(documents));
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+			registration.setEnabled(!documents.isEmpty());
+			return registration;
+		}
+
 	}
 
 	/**

@@ -105,7 +105,13 @@ public class McpOAuthClientProperties {
 		CLIENT_CREDENTIALS,
 
 		/** Enterprise-managed authorization, SEP-990: ID token to ID-JAG at the IdP, then JWT bearer grant. */
-		CROSS_APP_ACCESS
+		CROSS_APP_ACCESS,
+
+		/**
+		 * User-delegated: the authorization code grant with PKCE (S256), the resource owner approving through the
+		 * {@code AuthorizationCodeUserAgent} bean; refresh tokens used before expiry.
+		 */
+		AUTHORIZATION_CODE
 
 	}
 
@@ -126,7 +132,8 @@ public class McpOAuthClientProperties {
 		private Flow flow = Flow.CLIENT_CREDENTIALS;
 
 		/**
-		 * Scopes to request when the server's challenge names none.
+		 * Scopes to request when the server's challenge names none (instead of the scopes_supported of the MCP
+		 * server's Protected Resource Metadata).
 		 */
 		private List<String> scopes = new ArrayList<>();
 
@@ -157,6 +164,15 @@ public class McpOAuthClientProperties {
 		 * Settings of the cross-app-access flow.
 		 */
 		private final CrossAppAccess crossAppAccess = new CrossAppAccess();
+
+		/**
+		 * Settings of the authorization-code flow.
+		 */
+		private final AuthorizationCode authorizationCode = new AuthorizationCode();
+
+		public AuthorizationCode getAuthorizationCode() {
+			return this.authorizationCode;
+		}
 
 		public boolean isSendResourceParameter() {
 			return this.sendResourceParameter;
@@ -222,6 +238,125 @@ public class McpOAuthClientProperties {
 		public String toString() {
 			return "Registration[serverUrl=" + this.serverUrl + ", flow=" + this.flow + ", clientId=" + getClientId()
 					+ "]";
+		}
+
+	}
+
+	/**
+	 * How the client registers at the authorization server, and where the resource owner's approval comes back, in
+	 * the authorization-code flow.
+	 */
+	public static class AuthorizationCode {
+
+		/**
+		 * Where the authorization server sends the resource owner back with the code: a loopback URL for a headless
+		 * or native client (RFC 8252), the application's own callback for a web application. Compared exactly with
+		 * where the authorization server redirects.
+		 */
+		private URI redirectUri = URI.create("http://127.0.0.1/mcp-oauth/callback");
+
+		/**
+		 * URL of this client's Client ID Metadata Document (an https URL with a path), used as the client_id at
+		 * authorization servers that advertise client_id_metadata_document_supported. The document must be served
+		 * at this URL.
+		 */
+		private URI clientIdMetadataDocument;
+
+		/**
+		 * Whether the client registers itself (RFC 7591) at an authorization server that has a
+		 * registration_endpoint, when no client-id is set and no client ID metadata document can be used. Each
+		 * authorization server gets its own registration, kept in memory.
+		 */
+		private boolean dynamicRegistration = true;
+
+		/**
+		 * The application_type sent with dynamic client registration: native (a headless, desktop or command-line
+		 * client, loopback redirect) or web.
+		 */
+		private ApplicationType applicationType = ApplicationType.NATIVE;
+
+		/**
+		 * The client_name sent with dynamic client registration; defaults to the registration name.
+		 */
+		private String clientName;
+
+		/**
+		 * Whether to ask for offline_access (a refresh token) when the authorization server lists it in
+		 * scopes_supported. It is never asked for otherwise.
+		 */
+		private boolean requestOfflineAccess = true;
+
+		public URI getRedirectUri() {
+			return this.redirectUri;
+		}
+
+		public void setRedirectUri(URI redirectUri) {
+			this.redirectUri = redirectUri;
+		}
+
+		public URI getClientIdMetadataDocument() {
+			return this.clientIdMetadataDocument;
+		}
+
+		public void setClientIdMetadataDocument(URI clientIdMetadataDocument) {
+			this.clientIdMetadataDocument = clientIdMetadataDocument;
+		}
+
+		public boolean isDynamicRegistration() {
+			return this.dynamicRegistration;
+		}
+
+		public void setDynamicRegistration(boolean dynamicRegistration) {
+			this.dynamicRegistration = dynamicRegistration;
+		}
+
+		public ApplicationType getApplicationType() {
+			return this.applicationType;
+		}
+
+		public void setApplicationType(ApplicationType applicationType) {
+			this.applicationType = applicationType;
+		}
+
+		public String getClientName() {
+			return this.clientName;
+		}
+
+		public void setClientName(String clientName) {
+			this.clientName = clientName;
+		}
+
+		public boolean isRequestOfflineAccess() {
+			return this.requestOfflineAccess;
+		}
+
+		public void setRequestOfflineAccess(boolean requestOfflineAccess) {
+			this.requestOfflineAccess = requestOfflineAccess;
+		}
+
+		@Override
+		public String toString() {
+			return "AuthorizationCode[redirectUri=" + this.redirectUri + ", clientIdMetadataDocument="
+					+ this.clientIdMetadataDocument + ", dynamicRegistration=" + this.dynamicRegistration + "]";
+		}
+
+	}
+
+	/**
+	 * The OAuth application type of a dynamically registered client (OpenID Connect Dynamic Client Registration,
+	 * SEP-837).
+	 */
+	public enum ApplicationType {
+
+		/** A native, desktop, command-line or headless client; loopback redirect URIs. */
+		NATIVE,
+
+		/** A web application, with an https redirect URI of its own. */
+		WEB;
+
+		/** @return the registration metadata value */
+		public String value() {
+			return name().toLowerCase(java.util.Locale.ROOT);
 		}
 
 	}

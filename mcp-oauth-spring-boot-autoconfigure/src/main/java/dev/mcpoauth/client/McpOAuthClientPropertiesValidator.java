@@ -7,6 +7,7 @@ import java.util.Set;
 
 import dev.mcpoauth.client.McpOAuthClientProperties.CrossAppAccess;
 import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
+import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
 import dev.mcpoauth.client.token.AssertionSigningKey;
 import dev.mcpoauth.discovery.ConfiguredUris;
 import dev.mcpoauth.discovery.HttpsPolicy;
@@ -43,14 +44,18 @@ final class McpOAuthClientPropertiesValidator {
 			validateServerUrlPath(prefix + "server-url", registration.getServerUrl());
 			validateUri(prefix + "issuer-uri", registration.getIssuerUri(), false, https);
 			validateUri(prefix + "token-uri", registration.getTokenUri(), false, https);
-			if (registration.getClientId() == null || registration.getClientId().isBlank()) {
+			boolean authorizationCode = registration.getFlow() == Flow.AUTHORIZATION_CODE;
+			if (authorizationCode) {
+				validateAuthorizationCode(prefix, registration, https);
+			}
+			else if (registration.getClientId() == null || registration.getClientId().isBlank()) {
 				throw new InvalidConfigurationPropertyValueException(prefix + "client-id", null,
 						"Set the client's identifier at the MCP server's authorization server");
 			}
 			String method = registration.getClientAuthenticationMethod();
-			if (method != null && !METHODS.contains(method)) {
+			if (method != null && !METHODS.contains(method) && !(authorizationCode && "none".equals(method))) {
 				throw new InvalidConfigurationPropertyValueException(prefix + "client-authentication-method", method,
-						"Use one of " + METHODS);
+						"Use one of " + METHODS + (authorizationCode ? " or none" : ""));
 			}
 			boolean assertions = registration.getPrivateKeyLocation() != null
 					|| (externalAssertions && "private_key_jwt".equals(method));
@@ -62,9 +67,14 @@ final class McpOAuthClientPropertiesValidator {
 				throw new InvalidConfigurationPropertyValueException(prefix + "client-secret", null,
 						method + " needs the client's secret");
 			}
-			if (registration.getClientSecret() == null && !assertions) {
+			if (registration.getClientSecret() == null && !assertions && !authorizationCode) {
 				throw new InvalidConfigurationPropertyValueException(prefix + "client-secret", null,
 						"The client has no credentials: set client-secret or private-key-location");
+			}
+			if (authorizationCode && registration.getClientId() == null
+					&& (registration.getClientSecret() != null || registration.getPrivateKeyLocation() != null)) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "client-id", null,
+						"A client-secret or private-key-location belongs to a pre-registered client: set its client-id");
 			}
 			if (registration.getTokenUri() != null && registration.getIssuerUri() == null
 					&& (assertions || registration.getFlow() == Flow.CROSS_APP_ACCESS)) {
@@ -86,6 +96,59 @@ final class McpOAuthClientPropertiesValidator {
 			}
 		});
 		return keys;
+	}
+
+	/**
+	 * The authorization code flow: the client gets an identity at each authorization server (client-id, a client ID
+	 * metadata document, or dynamic registration), a redirect URI, and never a configured token endpoint (the
+	 * authorization endpoint must be discovered with it).
+	 */
+	private static void validateAuthorizationCode(String prefix, Registration registration, HttpsPolicy https) {
+		McpOAuthClientProperties.AuthorizationCode settings = registration.getAuthorizationCode();
+		String group = prefix + "authorization-code.";
+		if (registration.getTokenUri() != null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "token-uri", registration.getTokenUri(),
+					"The authorization-code flow discovers the authorization and token endpoints together: remove "
+							+ "token-uri, and set issuer-uri to skip the Protected Resource Metadata");
+		}
+		if (registration.getClientId() != null && registration.getClientId().isBlank()) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "client-id", registration.getClientId(),
+					"Set the pre-registered client's identifier, or remove client-id to register dynamically");
+		}
+		URI redirect = settings.getRedirectUri();
+		if (redirect == null) {
+			throw new InvalidConfigurationPropertyValueException(group + "redirect-uri", null,
+					"Set where the authorization server sends the resource owner back, e.g. "
+							+ "http://127.0.0.1/mcp-oauth/callback for a headless client");
+		}
+		validateUri(group + "redirect-uri", redirect, true, https);
+		if (redirect.getRawQuery() != null) {
+			throw new InvalidConfigurationPropertyValueException(group + "redirect-uri", redirect,
+					"Use a redirect URI without a query");
+		}
+		URI document = settings.getClientIdMetadataDocument();
+		if (document != null) {
+			String path = document.getRawPath();
+			if (!document.isAbsolute() || !"https".equalsIgnoreCase(document.getScheme()) || document.getHost() == null
+					|| path == null || path.isEmpty() || "/".equals(path) || document.getRawFragment() != null
+					|| document.getRawUserInfo() != null) {
+				throw new InvalidConfigurationPropertyValueException(group + "client-id-metadata-document", document,
+						"Use the https URL, with a path, where this client's metadata document is served");
+			}
+			if (registration.getClientId() != null) {
+				throw new InvalidConfigurationPropertyValueException(group + "client-id-metadata-document", document,
+						"Set either client-id (a pre-registered client) or a client ID metadata document, not both");
+			}
+		}
+		if (registration.getClientId() == null && document == null && !settings.isDynamicRegistration()) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "client-id", null,
+					"The client needs an identity at the authorization server: set client-id (pre-registered), "
+							+ "authorization-code.client-id-metadata-document, or authorization-code.dynamic-registration=true");
+		}
+		if (settings.getApplicationType() == null) {
+			throw new InvalidConfigurationPropertyValueException(group + "application-type", null,
+					"Use native or web");
+		}
 	}
 
 	private static void validateCrossAppAccess(String prefix, CrossAppAccess idp, HttpsPolicy https) {

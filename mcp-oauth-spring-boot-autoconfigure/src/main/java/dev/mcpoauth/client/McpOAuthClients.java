@@ -3,6 +3,7 @@ package dev.mcpoauth.client;
 import java.util.Map;
 import java.util.Set;
 
+import dev.mcpoauth.client.authorizationcode.McpClientRegistrationRepository;
 import dev.mcpoauth.client.transport.McpOAuthClientHttpRequestInterceptor;
 
 /**
@@ -18,13 +19,34 @@ public final class McpOAuthClients {
 
 	private final int maxStepUps;
 
+	private final McpClientRegistrationRepository clientRegistrations;
+
 	/**
 	 * @param authorizations by registration name
 	 * @param maxStepUps how many step-ups a request may go through
 	 */
 	public McpOAuthClients(Map<String, McpAuthorization> authorizations, int maxStepUps) {
+		this(authorizations, maxStepUps, new McpClientRegistrationRepository());
+	}
+
+	/**
+	 * @param authorizations by registration name
+	 * @param maxStepUps how many step-ups a request may go through
+	 * @param clientRegistrations the authorization code flow's client registrations
+	 */
+	public McpOAuthClients(Map<String, McpAuthorization> authorizations, int maxStepUps,
+			McpClientRegistrationRepository clientRegistrations) {
 		this.authorizations = Map.copyOf(authorizations);
 		this.maxStepUps = maxStepUps;
+		this.clientRegistrations = clientRegistrations;
+	}
+
+	/**
+	 * @return the authorization code flow's client registrations, made at run time per registration and
+	 * authorization server
+	 */
+	public McpClientRegistrationRepository clientRegistrations() {
+		return this.clientRegistrations;
 	}
 
 	/** @return the registration names */

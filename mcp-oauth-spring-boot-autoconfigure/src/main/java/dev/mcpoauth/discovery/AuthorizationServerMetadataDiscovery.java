@@ -60,6 +60,7 @@ public final class AuthorizationServerMetadataDiscovery {
 	 */
 	public Map<String, Object> discover(URI issuer) {
 		List<String> failures = new ArrayList<>();
+		boolean absent = true;
 		for (URI candidate : candidateUrls(issuer)) {
 			Map<String, Object> metadata;
 			try {
@@ -68,6 +69,7 @@ public final class AuthorizationServerMetadataDiscovery {
 			}
 			catch (IOException | ParseException | RuntimeException ex) {
 				failures.add(candidate + ": " + ex.getMessage());
+				absent &= BoundedResourceRetriever.HttpStatusException.isAbsent(ex);
 				continue;
 			}
 			Object declared = metadata.get("issuer");
@@ -77,16 +79,29 @@ public final class AuthorizationServerMetadataDiscovery {
 			}
 			return metadata;
 		}
-		throw new DiscoveryException("No authorization server metadata found for issuer " + issuer + " " + failures);
+		String message = "No authorization server metadata found for issuer " + issuer + " " + failures;
+		throw absent ? new MetadataNotFoundException(message) : new DiscoveryException(message);
 	}
 
 	/**
 	 * Metadata could not be discovered, or was refused (server or client side, authorization server or protected
 	 * resource metadata).
 	 */
-	public static final class DiscoveryException extends RuntimeException {
+	public static class DiscoveryException extends RuntimeException {
 
 		public DiscoveryException(String message) {
+			super(message);
+		}
+
+	}
+
+	/**
+	 * Every candidate URL answered that it has no document (4xx), as opposed to a document that was refused or a
+	 * server that did not answer: what the MCP 2025-03-26 fallbacks start from.
+	 */
+	public static final class MetadataNotFoundException extends DiscoveryException {
+
+		public MetadataNotFoundException(String message) {
 			super(message);
 		}
 

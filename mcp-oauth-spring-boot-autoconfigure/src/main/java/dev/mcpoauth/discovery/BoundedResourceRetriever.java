@@ -48,10 +48,39 @@ public final class BoundedResourceRetriever implements ResourceRetriever {
 		}
 		HttpResponse<byte[]> response = this.http.send(request, this.deadline);
 		if (response.statusCode() / 100 != 2) {
-			throw new IOException("HTTP " + response.statusCode() + " from " + url);
+			throw new HttpStatusException(response.statusCode(), url);
 		}
 		return new Resource(new String(response.body(), StandardCharsets.UTF_8),
 				response.headers().firstValue("Content-Type").orElse(null));
+	}
+
+	/**
+	 * The server answered, but not with 2xx.
+	 */
+	public static final class HttpStatusException extends IOException {
+
+		private final int status;
+
+		HttpStatusException(int status, URL url) {
+			super("HTTP " + status + " from " + url);
+			this.status = status;
+		}
+
+		/**
+		 * Whether an answer means that there is no document at the URL (any 4xx), so that a client may look
+		 * elsewhere, as opposed to a failure to get an answer.
+		 * @param failure a failure to retrieve a document
+		 * @return whether the server answered that there is none
+		 */
+		public static boolean isAbsent(Exception failure) {
+			return failure instanceof HttpStatusException answered && answered.status / 100 == 4;
+		}
+
+		/** @return the HTTP status */
+		public int status() {
+			return this.status;
+		}
+
 	}
 
 }

@@ -180,6 +180,55 @@ class McpOAuthClientAutoConfigurationTests {
 	}
 
 	@Test
+	void theAuthorizationCodeFlowStartsWithoutCredentialsAndWithTheHeadlessUserAgent() {
+		this.runner.withPropertyValues(S + "server-url=https://mcp.example/mcp", S + "flow=authorization-code")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(dev.mcpoauth.client.authorizationcode.AuthorizationCodeUserAgent.class))
+					.isInstanceOf(dev.mcpoauth.client.authorizationcode.HeadlessAuthorizationCodeUserAgent.class);
+				assertThat(context.getBean(McpOAuthClients.class).authorization("s").currentIdToken())
+					.isEqualTo(dev.mcpoauth.client.authorizationcode.HeadlessAuthorizationCodeUserAgent.RESOURCE_OWNER);
+			});
+	}
+
+	@Test
+	void aUserAgentAndATokenStoreOfTheApplicationAreUsed() {
+		dev.mcpoauth.client.authorizationcode.AuthorizationCodeUserAgent agent = new dev.mcpoauth.client.authorizationcode.AuthorizationCodeUserAgent() {
+
+			@Override
+			public String resourceOwner() {
+				return "bob";
+			}
+
+			@Override
+			public java.net.URI authorize(String registration,
+					org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest request) {
+				throw new IllegalStateException("not in this test");
+			}
+
+		};
+		java.util.concurrent.atomic.AtomicReference<Object> registrations = new java.util.concurrent.atomic.AtomicReference<>();
+		this.runner.withPropertyValues(S + "server-url=https://mcp.example/mcp", S + "flow=authorization-code")
+			.withBean(dev.mcpoauth.client.authorizationcode.AuthorizationCodeUserAgent.class, () -> agent)
+			.withBean(dev.mcpoauth.client.authorizationcode.McpAuthorizedClientServiceFactory.class,
+					() -> (repository) -> {
+						registrations.set(repository);
+						return new org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService(
+								repository);
+					})
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				McpOAuthClients clients = context.getBean(McpOAuthClients.class);
+				assertThat(clients.authorization("s").currentIdToken()).isEqualTo("bob");
+				assertThat(registrations.get()).isSameAs(clients.clientRegistrations());
+				assertThat(context).doesNotHaveBean(
+						org.springframework.security.oauth2.client.registration.ClientRegistrationRepository.class);
+				assertThat(context)
+					.doesNotHaveBean(org.springframework.security.oauth2.client.OAuth2AuthorizedClientService.class);
+			});
+	}
+
+	@Test
 	void secretsStayOutOfToString() {
 		this.runner
 			.withPropertyValues(S + "server-url=https://mcp.example/mcp", S + "client-id=c", S + "client-secret=s3cret",
@@ -226,6 +275,15 @@ class McpOAuthClientAutoConfigurationTests {
 			cross-app without idp         | server-url=https://m.example/mcp;client-id=c;client-secret=x;flow=cross-app-access;cross-app-access.idp-client-id=i | cross-app-access.idp-token-uri | identity provider
 			cross-app bad idp method      | server-url=https://m.example/mcp;client-id=c;client-secret=x;flow=cross-app-access;cross-app-access.idp-token-uri=https://idp.example/token;cross-app-access.idp-client-id=i;cross-app-access.idp-client-authentication-method=private_key_jwt | cross-app-access.idp-client-authentication-method | Use one of
 			cross-app without idp client  | server-url=https://m.example/mcp;client-id=c;client-secret=x;flow=cross-app-access;cross-app-access.idp-token-uri=https://idp.example/token | cross-app-access.idp-client-id | identifier
+			code flow with token-uri      | server-url=https://m.example/mcp;flow=authorization-code;token-uri=https://as.example/token | token-uri | set issuer-uri
+			code flow without identity    | server-url=https://m.example/mcp;flow=authorization-code;authorization-code.dynamic-registration=false | client-id | client-id-metadata-document
+			code flow secret without id   | server-url=https://m.example/mcp;flow=authorization-code;client-secret=x | client-id | pre-registered client
+			code flow http redirect       | server-url=https://m.example/mcp;flow=authorization-code;authorization-code.redirect-uri=http://app.example/callback | authorization-code.redirect-uri | allow-insecure-http
+			code flow relative redirect   | server-url=https://m.example/mcp;flow=authorization-code;authorization-code.redirect-uri=/callback | authorization-code.redirect-uri | absolute
+			code flow http cimd           | server-url=https://m.example/mcp;flow=authorization-code;authorization-code.client-id-metadata-document=http://127.0.0.1/client.json | authorization-code.client-id-metadata-document | https URL
+			code flow cimd without path   | server-url=https://m.example/mcp;flow=authorization-code;authorization-code.client-id-metadata-document=https://app.example | authorization-code.client-id-metadata-document | with a path
+			code flow cimd and client id  | server-url=https://m.example/mcp;flow=authorization-code;client-id=c;authorization-code.client-id-metadata-document=https://app.example/c.json | authorization-code.client-id-metadata-document | not both
+			code flow unknown method      | server-url=https://m.example/mcp;flow=authorization-code;client-id=c;client-authentication-method=tls_client_auth | client-authentication-method | or none
 			""")
 	void badConfigurationFailsAtStartupNamingThePropertyAndTheFix(String name, String properties, String property,
 			String fix) throws Exception {

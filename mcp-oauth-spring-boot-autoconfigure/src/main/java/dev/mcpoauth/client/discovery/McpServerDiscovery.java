@@ -13,12 +13,15 @@ import com.nimbusds.jose.util.ResourceRetriever;
 
 import dev.mcpoauth.discovery.AuthorizationServerMetadataDiscovery;
 import dev.mcpoauth.discovery.AuthorizationServerMetadataDiscovery.DiscoveryException;
+import dev.mcpoauth.discovery.AuthorizationServerMetadataDiscovery.MetadataNotFoundException;
+import dev.mcpoauth.discovery.BoundedResourceRetriever.HttpStatusException;
 import dev.mcpoauth.discovery.HttpsPolicy;
 
 /**
  * Finds the authorization server of an MCP server as the MCP authorization specification orders it: the Protected
  * Resource Metadata (RFC 9728) from the URL a 401 challenge names, else from the path-suffixed well-known URI, then
- * the root one; its {@code resource} must be the MCP server being called. Then the authorization server's metadata
+ * the root one; its {@code resource} must be the MCP server being called (from the root well-known URI, RFC 9728
+ * section 3.3 lets it be the server's origin, into which that URI was built). Then the authorization server's metadata
  * by the RFC 8414 / OpenID Connect probe order, whose {@code issuer} must match. Every URL must pass the
  * {@link HttpsPolicy}: a configured one {@link HttpsPolicy#permits}, one learned from a response (a challenge's
  * {@code resource_metadata}, an {@code authorization_servers} entry, a {@code token_endpoint})
@@ -79,6 +82,7 @@ public final class McpServerDiscovery {
 			requirePermitted(fromChallenge, serverUrl);
 		}
 		List<String> failures = new ArrayList<>();
+		boolean absent = fromChallenge == null;
 		for (URI candidate : metadataCandidates(serverUrl, fromChallenge)) {
 			Map<String, Object> metadata;
 			try {
@@ -86,10 +90,11 @@ public final class McpServerDiscovery {
 			}
 			catch (IOException | ParseException | RuntimeException ex) {
 				failures.add(candidate + ": " + ex.getMessage());
+				absent &= HttpStatusException.isAbsent(ex);
 				continue;
 			}
 			Object resource = metadata.get("resource");
-			if (!(resource instanceof String declared) || !sameResource(URI.create(declared), serverUrl)) {
+			if (!(resource instanceof String declared) || !isFor(declared, serverUrl, candidate, fromChallenge)) {
 				throw new DiscoveryException("The Protected Resource Metadata at " + candidate + " is for resource '"
 						+ resource + "', not for " + serverUrl + "; refusing it");
 			}
@@ -101,7 +106,53 @@ public final class McpServerDiscovery {
 			return new ProtectedResource(candidate, URI.create(declared), servers,
 					strings(metadata.get("scopes_supported")));
 		}
-		throw new DiscoveryException("No Protected Resource Metadata found for " + serverUrl + " " + failures);
+		String message = "No Protected Resource Metadata found for " + serverUrl + " " + failures;
+		throw absent ? new MetadataNotFoundException(message) : new DiscoveryException(message);
+	}
+
+	/**
+	 * Whether a document's {@code resource} is the MCP server: the same resource as the server URL; or, for a
+	 * document read from the root well-known URI (not named by a challenge), exactly the server URL's origin, the
+	 * resource identifier that URI is built from (RFC 9728 section 3.3).
+	 */
+	private static boolean isFor(String declared, URI serverUrl, URI candidate, URI fromChallenge) {
+		URI resource;
+		try {
+			resource = URI.create(declared);
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+		if (sameResource(resource, serverUrl)) {
+			return true;
+		}
+		String origin = serverUrl.getScheme() + "://" + serverUrl.getRawAuthority();
+		return fromChallenge == null && candidate.getRawPath().equals(WELL_KNOWN) && resource.getRawQuery() == null
+				&& resource.getRawFragment() == null && sameResource(resource, URI.create(origin));
+	}
+
+	/**
+	 * The authorization server of an MCP server that publishes no Protected Resource Metadata (MCP 2025-03-26): the
+	 * server's origin is the issuer; its RFC 8414 metadata, or when it has none, the default endpoints
+	 * {@code /authorize}, {@code /token} and {@code /register} at that origin. Only the origin of the configured
+	 * server URL is used, never a URL learned from the network.
+	 * @param serverUrl the MCP endpoint being called (configured)
+	 * @return the authorization server
+	 */
+	public AuthorizationServer legacyAuthorizationServer(URI serverUrl) {
+		URI origin = URI.create(serverUrl.getScheme() + "://" + serverUrl.getRawAuthority());
+		if (!this.https.permits(origin)) {
+			throw new DiscoveryException(origin + " must use https (plain http is allowed for loopback hosts, or "
+					+ "with mcp.oauth.client.allow-insecure-http=true)");
+		}
+		try {
+			return metadata(origin);
+		}
+		catch (MetadataNotFoundException ex) {
+			return new AuthorizationServer(origin, URI.create(origin + "/token"), List.of(), List.of(),
+					URI.create(origin + "/authorize"), URI.create(origin + "/register"), List.of(), false, false,
+					List.of("authorization_code", "refresh_token"), false);
+		}
 	}
 
 	/**
@@ -130,14 +181,40 @@ public final class McpServerDiscovery {
 
 	private AuthorizationServer metadata(URI issuer) {
 		Map<String, Object> metadata = this.authorizationServers.discover(issuer);
-		Object tokenEndpoint = metadata.get("token_endpoint");
-		if (!(tokenEndpoint instanceof String endpoint)) {
+		URI tokenUri = endpoint(metadata, "token_endpoint", issuer);
+		if (tokenUri == null) {
 			throw new DiscoveryException("The metadata of " + issuer + " has no token_endpoint");
 		}
-		URI tokenUri = URI.create(endpoint);
-		requirePermitted(tokenUri, issuer);
 		return new AuthorizationServer(issuer, tokenUri, strings(metadata.get("token_endpoint_auth_methods_supported")),
-				strings(metadata.get("scopes_supported")));
+				strings(metadata.get("scopes_supported")), endpoint(metadata, "authorization_endpoint", issuer),
+				endpoint(metadata, "registration_endpoint", issuer),
+				strings(metadata.get("code_challenge_methods_supported")),
+				Boolean.TRUE.equals(metadata.get("authorization_response_iss_parameter_supported")),
+				Boolean.TRUE.equals(metadata.get("client_id_metadata_document_supported")),
+				metadata.containsKey("grant_types_supported") ? strings(metadata.get("grant_types_supported"))
+						: List.of("authorization_code", "implicit"),
+				true);
+	}
+
+	/** An endpoint named by the metadata of an issuer: absent, or an absolute URL the policy permits. */
+	private URI endpoint(Map<String, Object> metadata, String name, URI issuer) {
+		Object value = metadata.get(name);
+		if (value == null) {
+			return null;
+		}
+		URI uri;
+		try {
+			uri = (value instanceof String text) ? new URI(text) : null;
+		}
+		catch (java.net.URISyntaxException ex) {
+			uri = null;
+		}
+		if (uri == null || !uri.isAbsolute() || uri.getHost() == null || uri.getRawFragment() != null) {
+			throw new DiscoveryException("The metadata of " + issuer + " has an " + name + " that is not an absolute "
+					+ "URL without fragment");
+		}
+		requirePermitted(uri, issuer);
+		return uri;
 	}
 
 	private void requirePermitted(URI url, URI learnedFrom) {
@@ -209,15 +286,25 @@ public final class McpServerDiscovery {
 	}
 
 	/**
-	 * RFC 8414 authorization server metadata, as far as the client needs it.
+	 * RFC 8414 authorization server metadata, as far as the client needs it. Every endpoint passed the
+	 * {@link HttpsPolicy} against the issuer.
 	 *
 	 * @param issuer the issuer identifier
 	 * @param tokenEndpoint the token endpoint
 	 * @param tokenEndpointAuthMethods the advertised client authentication methods
 	 * @param scopesSupported the advertised scopes
+	 * @param authorizationEndpoint the authorization endpoint, or {@code null}
+	 * @param registrationEndpoint the RFC 7591 registration endpoint, or {@code null}
+	 * @param codeChallengeMethods the advertised PKCE methods (none: the server does not support PKCE)
+	 * @param issParameterSupported whether it advertises RFC 9207 {@code iss} in authorization responses
+	 * @param clientIdMetadataDocumentSupported whether it accepts Client ID Metadata Document URLs as client ids
+	 * @param grantTypes the advertised grant types (RFC 8414's default when absent)
+	 * @param fromMetadata {@code false} for the MCP 2025-03-26 default endpoints of a server without metadata
 	 */
 	public record AuthorizationServer(URI issuer, URI tokenEndpoint, List<String> tokenEndpointAuthMethods,
-			List<String> scopesSupported) {
+			List<String> scopesSupported, URI authorizationEndpoint, URI registrationEndpoint,
+			List<String> codeChallengeMethods, boolean issParameterSupported, boolean clientIdMetadataDocumentSupported,
+			List<String> grantTypes, boolean fromMetadata) {
 	}
 
 }

@@ -90,15 +90,18 @@ public final class TokenEndpoints {
 			.build();
 	}
 
-	RestClient restClient() {
+	/** @return the {@link RestClient} of this registration's token requests */
+	public RestClient restClient() {
 		return this.restClient;
 	}
 
-	String registrationName() {
+	/** @return the registration name */
+	public String registrationName() {
 		return this.registrationName;
 	}
 
-	Registration registration() {
+	/** @return the registration */
+	public Registration registration() {
 		return this.registration;
 	}
 
@@ -130,7 +133,7 @@ public final class TokenEndpoints {
 	 * @param client a Spring Security token response client
 	 * @param target the token endpoint
 	 */
-	<T extends AbstractOAuth2AuthorizationGrantRequest> void configureForTarget(
+	public <T extends AbstractOAuth2AuthorizationGrantRequest> void configureForTarget(
 			AbstractRestClientOAuth2AccessTokenResponseClient<T> client, TokenEndpointTarget target) {
 		client.setRestClient(this.restClient);
 		boolean privateKeyJwt = ClientAuthenticationMethod.PRIVATE_KEY_JWT.equals(target.clientAuthentication());
@@ -157,18 +160,50 @@ public final class TokenEndpoints {
 	 * @param request the request
 	 * @return the token response
 	 */
-	OAuth2AccessTokenResponse exchange(java.util.function.Supplier<OAuth2AccessTokenResponse> request) {
+	public OAuth2AccessTokenResponse exchange(java.util.function.Supplier<OAuth2AccessTokenResponse> request) {
 		try {
 			return request.get();
 		}
 		catch (OAuth2AuthorizationException ex) {
-			if (ex.getCause() instanceof ResourceAccessException unreachable) {
-				throw new McpOAuthClientException(this.registrationName, "token_endpoint_unreachable",
-						unreachable.getMessage(), 0);
-			}
-			throw new McpOAuthClientException(this.registrationName, ex.getError().getErrorCode(),
-					"The token endpoint's answer is not a valid token response", 0);
+			throw translate(ex);
 		}
+	}
+
+	/**
+	 * Spring Security's error of a token request as a {@link McpOAuthClientException} that never quotes the
+	 * response body.
+	 * @param ex the error
+	 * @return the exception to throw
+	 */
+	public McpOAuthClientException translate(OAuth2AuthorizationException ex) {
+		if (ex.getCause() instanceof ResourceAccessException unreachable) {
+			return new McpOAuthClientException(this.registrationName, "token_endpoint_unreachable",
+					unreachable.getMessage(), 0);
+		}
+		return new McpOAuthClientException(this.registrationName, ex.getError().getErrorCode(),
+				"The token endpoint's answer is not a valid token response", 0);
+	}
+
+	/**
+	 * A {@link RestClient} for the other requests a client makes to an authorization server (dynamic client
+	 * registration): timeouts, no redirects, and OAuth error answers as {@link McpOAuthClientException}s.
+	 * @param registrationName for error messages
+	 * @param connectTimeout connect timeout
+	 * @param readTimeout read timeout
+	 * @return the client
+	 */
+	public static RestClient authorizationServerClient(String registrationName, Duration connectTimeout,
+			Duration readTimeout) {
+		HttpClient http = HttpClient.newBuilder()
+			.connectTimeout(connectTimeout)
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.build();
+		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(http);
+		requestFactory.setReadTimeout(readTimeout);
+		return RestClient.builder()
+			.requestFactory(requestFactory)
+			.defaultStatusHandler((status) -> status.isError(), new TokenEndpointErrorHandler(registrationName))
+			.build();
 	}
 
 }
