@@ -93,7 +93,7 @@ class DPoPEndToEndTests {
 		HttpResponse<String> response = Http.initialize(MCP, "Bearer " + token("mcp:tools"));
 		assertThat(response.statusCode()).isEqualTo(401);
 		assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly(
-				"Bearer error=\"invalid_token\", error_description=\"Invalid bearer token\", resource_metadata=\""
+				"Bearer error=\"invalid_token\", error_description=\"The access token is sender-constrained (cnf) and is not accepted as a bearer token\", resource_metadata=\""
 						+ METADATA_URL + "\", scope=\"mcp:tools\"",
 				"DPoP algs=\"ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512\", resource_metadata=\""
 						+ METADATA_URL + "\", scope=\"mcp:tools\"");

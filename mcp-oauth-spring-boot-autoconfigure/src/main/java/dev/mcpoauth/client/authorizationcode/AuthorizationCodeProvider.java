@@ -184,9 +184,20 @@ final class AuthorizationCodeProvider implements OAuth2AuthorizedClientProvider 
 					+ this.target.issuer() + " does not list S256 in code_challenge_methods_supported "
 					+ server.codeChallengeMethods() + ": without PKCE S256 the authorization code flow is refused", 0);
 		}
+		if (!server.issParameterSupported() && !sameOrigin(this.target.issuer(), server.authorizationEndpoint())) {
+			throw new McpOAuthClientException(this.name, "authorization_endpoint_refused", "The authorization server "
+					+ this.target.issuer() + " does not advertise authorization_response_iss_parameter_supported and "
+					+ "names an authorization endpoint on another origin: without RFC 9207 iss, an answer from "
+					+ "there could not be told from another authorization server's (mix-up)", 0);
+		}
 		Set<String> requested = new LinkedHashSet<>(scopes);
-		if (this.settings.isRequestOfflineAccess() && server.scopesSupported().contains("offline_access")) {
+		boolean offlineAccess = this.settings.isRequestOfflineAccess()
+				&& server.scopesSupported().contains("offline_access");
+		if (offlineAccess) {
 			requested.add("offline_access");
+		}
+		else {
+			requested.remove("offline_access");
 		}
 		OAuth2AuthorizationRequest.Builder builder = OAuth2AuthorizationRequest.authorizationCode()
 			.authorizationUri(registration.getProviderDetails().getAuthorizationUri())
@@ -231,6 +242,16 @@ final class AuthorizationCodeProvider implements OAuth2AuthorizedClientProvider 
 		}
 		return new OAuth2AccessToken(token.getTokenType(), token.getTokenValue(), token.getIssuedAt(),
 				token.getExpiresAt(), scopes);
+	}
+
+	/** Whether two URIs share scheme, host and port. */
+	private static boolean sameOrigin(URI a, URI b) {
+		return b != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+				&& a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+	}
+
+	private static int port(URI uri) {
+		return (uri.getPort() != -1) ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
 	}
 
 }

@@ -111,7 +111,7 @@ final class AuthorizationCodeTokenClient implements McpTokenClient {
 
 	@Override
 	public void refused(String token, String resourceOwner) {
-		String id = ClientIdentities.registrationId(this.name, this.target.issuer());
+		String id = ClientIdentities.registrationId(this.name, this.target.issuer(), this.target.resource());
 		ClientRegistration registration = this.repository.findByRegistrationId(id);
 		if (registration == null) {
 			return;

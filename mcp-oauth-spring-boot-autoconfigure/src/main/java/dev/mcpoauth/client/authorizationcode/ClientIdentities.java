@@ -56,13 +56,16 @@ final class ClientIdentities {
 	}
 
 	/**
-	 * The registration id of this registration at an authorization server.
+	 * The registration id of this registration at an authorization server for one resource: stored tokens are kept
+	 * under it, so a token obtained for one MCP server (its RFC 8707 resource) is never handed to another, even when
+	 * several share one token store.
 	 * @param name the registration name
 	 * @param issuer the issuer identifier
+	 * @param resource the MCP server's resource identifier
 	 * @return the id
 	 */
-	static String registrationId(String name, URI issuer) {
-		return name + "@" + Digests.sha256(issuer.toString()).substring(0, 16);
+	static String registrationId(String name, URI issuer, URI resource) {
+		return name + "@" + Digests.sha256(issuer + " " + resource).substring(0, 16);
 	}
 
 	/**
@@ -99,7 +102,7 @@ final class ClientIdentities {
 					"The authorization server " + target.issuer() + " advertises no authorization_endpoint", 0);
 		}
 		ClientRegistration.Builder builder = ClientRegistration
-			.withRegistrationId(registrationId(this.name, target.issuer()))
+			.withRegistrationId(registrationId(this.name, target.issuer(), target.resource()))
 			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
 			.redirectUri(settings.getRedirectUri().toString())
 			.authorizationUri(server.authorizationEndpoint().toString())

@@ -77,7 +77,7 @@ class DPoPReplayAndForgeryTests {
 		HttpResponse<String> response = server.post(server.mcp(), "{}", "Authorization", "Bearer " + this.token);
 		assertThat(response.statusCode()).isEqualTo(401);
 		assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly(
-				"Bearer error=\"invalid_token\", error_description=\"Invalid bearer token\", resource_metadata=\""
+				"Bearer error=\"invalid_token\", error_description=\"The access token is sender-constrained (cnf) and is not accepted as a bearer token\", resource_metadata=\""
 						+ metadataUrl() + "\", scope=\"mcp:tools\"",
 				"DPoP algs=\"ES256 PS256\", resource_metadata=\"" + metadataUrl() + "\", scope=\"mcp:tools\"");
 	}

@@ -210,7 +210,7 @@ class DPoPWebTests {
 			HttpResponse<String> asBearer = off.post(off.mcp(), "{}", "Authorization", "Bearer " + token);
 			assertThat(asBearer.statusCode()).isEqualTo(401);
 			assertThat(asBearer.headers().allValues("WWW-Authenticate")).containsExactly("Bearer error=\"invalid_token\", "
-					+ "error_description=\"Invalid bearer token\", resource_metadata=\"" + metadata + "\", scope=\"mcp:tools\"");
+					+ "error_description=\"The access token is sender-constrained (cnf) and is not accepted as a bearer token\", resource_metadata=\"" + metadata + "\", scope=\"mcp:tools\"");
 			HttpResponse<String> asDPoP = off.dpop(token, client.proof("POST", off.mcp(), token));
 			assertThat(asDPoP.statusCode()).isEqualTo(401);
 			assertThat(asDPoP.headers().allValues("WWW-Authenticate"))
