@@ -70,12 +70,7 @@ public final class TokenEndpoints {
 	 */
 	static RestClient restClient(String registrationName, Duration connectTimeout, Duration readTimeout,
 			Converter<Map<String, Object>, OAuth2AccessTokenResponse> responseConverter) {
-		HttpClient http = HttpClient.newBuilder()
-			.connectTimeout(connectTimeout)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.build();
-		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(http);
-		requestFactory.setReadTimeout(readTimeout);
+		JdkClientHttpRequestFactory requestFactory = requestFactory(connectTimeout, readTimeout);
 		OAuth2AccessTokenResponseHttpMessageConverter tokenResponses = new OAuth2AccessTokenResponseHttpMessageConverter();
 		if (responseConverter != null) {
 			tokenResponses.setAccessTokenResponseConverter(responseConverter);
@@ -194,16 +189,22 @@ public final class TokenEndpoints {
 	 */
 	public static RestClient authorizationServerClient(String registrationName, Duration connectTimeout,
 			Duration readTimeout) {
+		JdkClientHttpRequestFactory requestFactory = requestFactory(connectTimeout, readTimeout);
+		return RestClient.builder()
+			.requestFactory(requestFactory)
+			.defaultStatusHandler((status) -> status.isError(), new TokenEndpointErrorHandler(registrationName))
+			.build();
+	}
+
+	/** Requests to an authorization server: the timeouts, and redirects never followed. */
+	private static JdkClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout) {
 		HttpClient http = HttpClient.newBuilder()
 			.connectTimeout(connectTimeout)
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.build();
 		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(http);
 		requestFactory.setReadTimeout(readTimeout);
-		return RestClient.builder()
-			.requestFactory(requestFactory)
-			.defaultStatusHandler((status) -> status.isError(), new TokenEndpointErrorHandler(registrationName))
-			.build();
+		return requestFactory;
 	}
 
 }
