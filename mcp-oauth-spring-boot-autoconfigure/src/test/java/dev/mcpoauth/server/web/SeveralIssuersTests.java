@@ -145,6 +145,9 @@ class SeveralIssuersTests {
 		}
 		assertThat(post(Jwts.sign(attacker, null, this.url)).statusCode()).as("no iss").isEqualTo(401);
 		assertThat(post(Jwts.unsigned(tenantA(), this.url)).statusCode()).as("alg none").isEqualTo(401);
+		assertThat(post("not.a-jwt.at-all").statusCode()).as("not a JWT").isEqualTo(401);
+		assertThat(post(Jwts.sign(attacker, tenantA(), this.url).replaceFirst("^[^.]+", "eyJ")).statusCode())
+			.as("an unreadable header").isEqualTo(401);
 		assertThat(requestsToAnyIssuer()).isEqualTo(before);
 	}
 
