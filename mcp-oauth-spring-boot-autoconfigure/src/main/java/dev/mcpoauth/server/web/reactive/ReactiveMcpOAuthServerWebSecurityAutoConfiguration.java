@@ -136,6 +136,12 @@ public final class ReactiveMcpOAuthServerWebSecurityAutoConfiguration {
 		return http.build();
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	RefusedRequestConnectionWebFilter mcpOAuthRefusedRequestConnectionWebFilter() {
+		return new RefusedRequestConnectionWebFilter();
+	}
+
 	/**
 	 * Keeps the application's other paths closed when nothing else would: declared before the MCP chain, so that only
 	 * the application's own chains (and Spring Boot's) count.

@@ -59,6 +59,7 @@ class ReactiveMcpOAuthServerWebSecurityAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(McpProtectedResource.class);
 			assertThat(context).doesNotHaveBean(CHAIN);
 			assertThat(context).doesNotHaveBean(OTHER_PATHS);
+			assertThat(context).doesNotHaveBean(RefusedRequestConnectionWebFilter.class);
 		});
 	}
 
@@ -85,6 +86,7 @@ class ReactiveMcpOAuthServerWebSecurityAutoConfigurationTests {
 			assertThat(context.getBean(McpOAuthServerAutoConfiguration.ACCESS_DENIED_HANDLER_BEAN))
 				.isInstanceOf(McpBearerTokenServerAccessDeniedHandler.class);
 			assertThat(context).hasBean(CHAIN);
+			assertThat(context).hasSingleBean(RefusedRequestConnectionWebFilter.class);
 			assertThat(context).doesNotHaveBean(McpOAuthServerAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN);
 		});
 	}
