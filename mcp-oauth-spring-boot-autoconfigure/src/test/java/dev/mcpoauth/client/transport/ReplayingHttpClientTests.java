@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.mcpoauth.StubHttpServer;
 import dev.mcpoauth.StubHttpServer.Response;
+import dev.mcpoauth.client.RequestCredentials;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class ReplayingHttpClientTests {
 		AtomicInteger decisions = new AtomicInteger();
 		HttpClient client = new ReplayingHttpClient.Builder(HttpClient.newBuilder(), (request, response) -> {
 			decisions.incrementAndGet();
-			return "new";
+			return new RequestCredentials("Bearer new", null);
 		}, 3).build();
 		HttpResponse<String> response = client.send(post("old"), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
@@ -51,7 +52,7 @@ class ReplayingHttpClientTests {
 	@Test
 	void replaysAreBoundedAndTheLastRefusalReachesTheCaller() throws Exception {
 		this.server.handle("/mcp", (request) -> new Response(401, "no", Map.of("WWW-Authenticate", "Bearer")));
-		HttpClient client = new ReplayingHttpClient.Builder(HttpClient.newBuilder(), (request, response) -> "again", 2)
+		HttpClient client = new ReplayingHttpClient.Builder(HttpClient.newBuilder(), (request, response) -> new RequestCredentials("Bearer again", null), 2)
 			.build();
 		HttpResponse<String> response = client.sendAsync(post("t"), HttpResponse.BodyHandlers.ofString()).get();
 		assertThat(response.statusCode()).isEqualTo(401);
