@@ -2,6 +2,7 @@ package dev.mcpoauth.client;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -18,12 +19,15 @@ import dev.mcpoauth.StubHttpServer;
 import dev.mcpoauth.StubHttpServer.Request;
 import dev.mcpoauth.StubHttpServer.Response;
 import dev.mcpoauth.client.transport.McpOAuthClientHttpRequestInterceptor;
+import dev.mcpoauth.client.transport.McpOAuthExchangeFilterFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -146,6 +150,24 @@ class ClientDPoPTests {
 			assertThat(call(authorization)).isEqualTo(200);
 			assertThat(nonces(this.as.requestsTo("/token"))).containsExactly("(none)", "as-nonce");
 			assertThat(nonces(this.mcp.requestsTo("/mcp"))).containsExactly("(none)", "rs-nonce", "rs-nonce");
+		});
+	}
+
+	@Test
+	void theWebClientFilterPresentsTheBoundTokenWithAProofAndTheNonce() {
+		tokenEndpoint(null, "DPoP");
+		mcpEndpoint("rs-nonce");
+		withAuthorization((authorization) -> {
+			int status = WebClient.builder()
+				.filter(new McpOAuthExchangeFilterFunction(authorization, 2))
+				.build()
+				.post()
+				.uri(this.mcp.url() + "/mcp")
+				.bodyValue("{}")
+				.exchangeToMono((response) -> Mono.just(response.statusCode().value()))
+				.block(Duration.ofSeconds(10));
+			assertThat(status).isEqualTo(200);
+			assertThat(nonces(this.mcp.requestsTo("/mcp"))).containsExactly("(none)", "rs-nonce");
 		});
 	}
 
