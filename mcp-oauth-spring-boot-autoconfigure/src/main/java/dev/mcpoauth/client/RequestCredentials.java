@@ -2,6 +2,8 @@ package dev.mcpoauth.client;
 
 import java.util.function.BiConsumer;
 
+import dev.mcpoauth.client.dpop.DPoPProofs;
+
 /**
  * What one request to an MCP server carries to be authorized: the {@code Authorization} header value
  * ({@code Bearer <token>}, or {@code DPoP <token>} for a DPoP-bound token) and, with DPoP, the request's proof for
@@ -17,10 +19,10 @@ public record RequestCredentials(String authorization, String dpopProof) {
 	public static final String AUTHORIZATION = "Authorization";
 
 	/** The DPoP proof header. */
-	public static final String DPOP = "DPoP";
+	public static final String DPOP = DPoPProofs.HEADER;
 
 	/** The header of server-provided DPoP nonces. */
-	public static final String DPOP_NONCE = "DPoP-Nonce";
+	public static final String DPOP_NONCE = DPoPProofs.NONCE_HEADER;
 
 	/**
 	 * Write the headers.

@@ -34,6 +34,12 @@ public final class DPoPProofs {
 	public static final List<String> ALGORITHMS = List.of("ES256", "ES384", "ES512", "PS256", "PS384", "PS512",
 			"RS256", "RS384", "RS512");
 
+	/** The header of DPoP proofs. */
+	public static final String HEADER = "DPoP";
+
+	/** The header of server-provided nonces. */
+	public static final String NONCE_HEADER = "DPoP-Nonce";
+
 	/** The most authorization servers a key is kept for. */
 	static final int MAX_KEYS = 16;
 

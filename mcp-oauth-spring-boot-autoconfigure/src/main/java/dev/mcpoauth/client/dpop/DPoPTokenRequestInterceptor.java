@@ -24,12 +24,6 @@ import org.springframework.http.client.ClientHttpResponse;
  */
 final class DPoPTokenRequestInterceptor implements ClientHttpRequestInterceptor {
 
-	/** The header of DPoP proofs. */
-	static final String DPOP = "DPoP";
-
-	/** The header of server-provided nonces. */
-	static final String DPOP_NONCE = "DPoP-Nonce";
-
 	private static final int MAX_ERROR_BODY = 16 * 1024;
 
 	private final DPoPProofs proofs;
@@ -45,7 +39,7 @@ final class DPoPTokenRequestInterceptor implements ClientHttpRequestInterceptor 
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
 		ClientHttpResponse response = send(request, body, execution);
-		String nonce = response.getHeaders().getFirst(DPOP_NONCE);
+		String nonce = response.getHeaders().getFirst(DPoPProofs.NONCE_HEADER);
 		if (response.getStatusCode().value() != 400 || nonce == null) {
 			return response;
 		}
@@ -53,8 +47,8 @@ final class DPoPTokenRequestInterceptor implements ClientHttpRequestInterceptor 
 		try (InputStream in = response.getBody()) {
 			error = in.readNBytes(MAX_ERROR_BODY);
 		}
-		if ("use_dpop_nonce".equals(errorCode(error))
-				&& this.proofs.onNonceRequired(request.getURI(), nonce, request.getHeaders().getFirst(DPOP))) {
+		String sentProof = request.getHeaders().getFirst(DPoPProofs.HEADER);
+		if ("use_dpop_nonce".equals(errorCode(error)) && this.proofs.onNonceRequired(request.getURI(), nonce, sentProof)) {
 			response.close();
 			return send(request, body, execution);
 		}
@@ -63,10 +57,10 @@ final class DPoPTokenRequestInterceptor implements ClientHttpRequestInterceptor 
 
 	private ClientHttpResponse send(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
-		request.getHeaders()
-			.set(DPOP, this.proofs.proof(this.issuer, request.getMethod().name(), request.getURI(), null));
+		String proof = this.proofs.proof(this.issuer, request.getMethod().name(), request.getURI(), null);
+		request.getHeaders().set(DPoPProofs.HEADER, proof);
 		ClientHttpResponse response = execution.execute(request, body);
-		this.proofs.rememberNonce(request.getURI(), response.getHeaders().getFirst(DPOP_NONCE));
+		this.proofs.rememberNonce(request.getURI(), response.getHeaders().getFirst(DPoPProofs.NONCE_HEADER));
 		return response;
 	}
 

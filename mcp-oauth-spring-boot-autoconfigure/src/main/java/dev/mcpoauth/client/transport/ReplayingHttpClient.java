@@ -26,8 +26,9 @@ import dev.mcpoauth.client.RequestCredentials;
  * A JDK {@link HttpClient} that replays a request refused with 401 or 403 with a new token, below the MCP Java SDK
  * 2.0 transport, whose own retry resends a refused request unchanged. When the response's headers arrive, the
  * {@link Replays} decide (on the client's thread, before any body is read) whether a new token can help; if so the
- * refused body is discarded and the request is sent again with the new credentials (token, and DPoP proof), at most {@code maxReplays} times, and
- * the transport only ever sees the final answer.
+ * refused body is discarded and the request is sent again with the new credentials (the token, and with DPoP a new
+ * proof instead of the refused one), at most {@code maxReplays} times, and the transport only ever sees the final
+ * answer.
  */
 final class ReplayingHttpClient extends HttpClient {
 

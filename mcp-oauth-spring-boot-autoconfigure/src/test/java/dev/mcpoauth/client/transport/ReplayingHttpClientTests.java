@@ -71,7 +71,8 @@ class ReplayingHttpClientTests {
 	@Test
 	void replaysAreBoundedAndTheLastRefusalReachesTheCaller() throws Exception {
 		this.server.handle("/mcp", (request) -> new Response(401, "no", Map.of("WWW-Authenticate", "Bearer")));
-		HttpClient client = new ReplayingHttpClient.Builder(HttpClient.newBuilder(), (request, response) -> new RequestCredentials("Bearer again", null), 2)
+		HttpClient client = new ReplayingHttpClient.Builder(HttpClient.newBuilder(),
+				(request, response) -> new RequestCredentials("Bearer again", null), 2)
 			.build();
 		HttpResponse<String> response = client.sendAsync(post("t"), HttpResponse.BodyHandlers.ofString()).get();
 		assertThat(response.statusCode()).isEqualTo(401);
