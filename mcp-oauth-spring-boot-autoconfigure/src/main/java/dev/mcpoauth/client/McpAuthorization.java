@@ -366,8 +366,7 @@ public final class McpAuthorization {
 	 */
 	public boolean onErrorResponse(Refusal refusal, String idToken) {
 		String sent = sentToken(refusal.authorization());
-		BearerChallenge challenge = (this.dpop != null) ? BearerChallenge.parse(refusal.wwwAuthenticate(), "dpop", "bearer")
-				: BearerChallenge.parse(refusal.wwwAuthenticate());
+		BearerChallenge challenge = challenge(refusal.wwwAuthenticate());
 		if (this.dpop != null && refusal.uri() != null) {
 			if (refusal.status() == 401 && "use_dpop_nonce".equals(challenge.error())) {
 				return this.dpop.onNonceRequired(refusal.uri(), refusal.dpopNonce(), refusal.dpopProof());
@@ -378,6 +377,17 @@ public final class McpAuthorization {
 			return onUnauthorized(challenge, sent, idToken);
 		}
 		return refusal.status() == 403 && onForbidden(challenge, sent, idToken);
+	}
+
+	/**
+	 * The challenge of a refusal that speaks to this registration: with DPoP the {@code DPoP} challenge, else (and
+	 * when there is none) the {@code Bearer} one.
+	 * @param wwwAuthenticate the {@code WWW-Authenticate} values of the response
+	 * @return the challenge, or {@link BearerChallenge#NONE}
+	 */
+	public BearerChallenge challenge(List<String> wwwAuthenticate) {
+		return (this.dpop != null) ? BearerChallenge.parse(wwwAuthenticate, "dpop", "bearer")
+				: BearerChallenge.parse(wwwAuthenticate);
 	}
 
 	/** The token of a {@code Bearer} or {@code DPoP} authorization value, or null. */

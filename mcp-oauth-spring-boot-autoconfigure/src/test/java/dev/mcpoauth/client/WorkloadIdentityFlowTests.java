@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Workload identity (SEP-1933, {@code flow=workload-identity}) through the auto-configured beans, against a stub
  * authorization server on loopback that records every request (against Spring Authorization Server:
  * {@link WorkloadIdentityAuthorizationServerTests}): the platform's JWT from the token file as the RFC 7523
- * assertion, read again for each token request, with {@code resource}; the authorization server's refusal reported once, never retried; the start-up
- * checks of the token file; a {@link WorkloadIdentityTokenSource} bean instead of the file.
+ * assertion, read again for each token request, with {@code resource}; the authorization server's refusal reported
+ * once, never retried; the start-up checks of the token file; a {@link WorkloadIdentityTokenSource} bean instead of
+ * the file.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class WorkloadIdentityFlowTests {

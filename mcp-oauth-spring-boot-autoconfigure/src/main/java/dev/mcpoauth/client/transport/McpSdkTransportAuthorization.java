@@ -209,8 +209,7 @@ public final class McpSdkTransportAuthorization
 	 * error").
 	 */
 	private McpOAuthClientException refused(int status, List<String> challenges) {
-		BearerChallenge challenge = this.authorization.isDPoP() ? BearerChallenge.parse(challenges, "dpop", "bearer")
-				: BearerChallenge.parse(challenges);
+		BearerChallenge challenge = this.authorization.challenge(challenges);
 		String error = (challenge.error() != null) ? BearerChallenge.printable(challenge.error(), 64)
 				: (status == 403) ? "insufficient_scope" : "invalid_token";
 		String description = (challenge.description() != null) ? challenge.description()
@@ -219,7 +218,8 @@ public final class McpSdkTransportAuthorization
 	}
 
 	/**
-	 * Below the SDK (SDK 2.0, and the SSE transport): the credentials to replay a refused request with, or {@code null};
+	 * Below the SDK (SDK 2.0, and the SSE transport): the credentials to replay a refused request with, or
+	 * {@code null};
 	 * never throws into the HTTP client. A per-user registration never replays there: the HTTP client's thread does
 	 * not know whose request it is (it may even see another user, with an inheritable security context).
 	 */
