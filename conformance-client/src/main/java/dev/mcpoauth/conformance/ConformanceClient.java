@@ -33,8 +33,10 @@ import org.springframework.web.client.RestClient;
  * The client the MCP conformance suite drives. The MCP server URL is the last argument;
  * {@code MCP_CONFORMANCE_CONTEXT} (JSON) carries the credentials, which are mapped onto the starter's registration
  * properties and nothing else. The flow is the one a real application would configure for the scenario: client
- * credentials for the {@code auth/client-credentials-*} scenarios (a machine client), cross-app access when the
- * context carries the user's ID token, and otherwise the user-delegated authorization code flow with the starter's
+ * credentials for the {@code auth/client-credentials-*} scenarios (a machine client), workload identity when the
+ * context carries a platform-issued JWT ({@code valid_jwt}, written to a file as a projected token would be),
+ * cross-app access when the context carries the user's ID token, DPoP for the {@code auth/dpop*} scenarios, and
+ * otherwise the user-delegated authorization code flow with the starter's
  * headless user agent, a loopback redirect URI, dynamic client registration as a native application, and the client
  * ID metadata document URL the suite's scenarios expect ({@link #CLIENT_ID_METADATA_DOCUMENT}).
  * <p>
@@ -167,14 +169,20 @@ public class ConformanceClient {
 		map(properties, context, "client_secret", "client-secret");
 		map(properties, context, "signing_algorithm", "signing-algorithm");
 		if (context.get("private_key_pem") instanceof String pem) {
-			Path key = Files.createTempFile("conformance-client-key", ".pem",
-					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-			key.toFile().deleteOnExit();
-			Files.writeString(key, pem);
-			properties.add(PREFIX + "private-key-location=file:" + key);
+			properties.add(PREFIX + "private-key-location=file:" + secretFile("conformance-client-key", pem));
 		}
 		String scenario = String.valueOf(System.getenv("MCP_CONFORMANCE_SCENARIO"));
-		if (context.containsKey("idp_id_token")) {
+		if (scenario.startsWith("auth/dpop")) {
+			// The DPoP scenarios test a client configured for sender-constrained tokens.
+			properties.add(PREFIX + "dpop.enabled=true");
+		}
+		if (context.get("valid_jwt") instanceof String workloadToken) {
+			// The platform-issued JWT, as a projected token file would hold it.
+			properties.add(PREFIX + "flow=workload-identity");
+			properties.add(PREFIX + "workload-identity.token-file="
+					+ secretFile("conformance-workload-token", workloadToken));
+		}
+		else if (context.containsKey("idp_id_token")) {
 			properties.add(PREFIX + "flow=cross-app-access");
 			map(properties, context, "idp_client_id", "cross-app-access.idp-client-id");
 			map(properties, context, "idp_client_secret", "cross-app-access.idp-client-secret");
@@ -194,6 +202,15 @@ public class ConformanceClient {
 			properties.add(PREFIX + "authorization-code.redirect-uri=http://127.0.0.1/mcp-oauth/callback");
 		}
 		return properties;
+	}
+
+	/** A file only this user can read, deleted on exit. */
+	private static Path secretFile(String prefix, String content) throws Exception {
+		Path file = Files.createTempFile(prefix, ".txt",
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+		file.toFile().deleteOnExit();
+		Files.writeString(file, content);
+		return file;
 	}
 
 	private static void map(List<String> properties, Map<String, Object> context, String field, String property) {

@@ -17,6 +17,7 @@ import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
 import dev.mcpoauth.client.discovery.BearerChallenge;
 import dev.mcpoauth.client.discovery.McpServerDiscovery;
+import dev.mcpoauth.client.dpop.DPoPProofs;
 import dev.mcpoauth.client.token.McpTokenClient;
 import dev.mcpoauth.client.token.TokenEndpointTarget;
 
@@ -30,10 +31,17 @@ import dev.mcpoauth.client.token.TokenEndpointTarget;
  * replay can succeed. The replay rules live here, not in the transports: after a 401 a token is requested only when
  * the refused one was not itself just obtained after a refusal, so a call replays at most once after a 401 however
  * many replays its transport allows; a step-up replays only when the wider token arrived.
+ * <p>
+ * The headers a request carries are made here too, for its exact method and URL ({@link #credentials}): a bearer
+ * token, or with DPoP ({@code dpop.enabled}) the DPoP-bound token and a fresh proof signed with the key the token
+ * is bound to; a 401 {@code use_dpop_nonce} replays the request once with a proof carrying the server's nonce, with
+ * the same token.
  */
 public final class McpAuthorization {
 
 	private static final String BEARER = "Bearer ";
+
+	private static final String DPOP = "DPoP ";
 
 	private final String name;
 
@@ -46,6 +54,8 @@ public final class McpAuthorization {
 	private final TokenSlots slots;
 
 	private final Supplier<String> resourceOwners;
+
+	private final DPoPProofs dpop;
 
 	/**
 	 * @param name the registration name
@@ -76,6 +86,26 @@ public final class McpAuthorization {
 	public McpAuthorization(String name, Registration registration, McpServerDiscovery discovery,
 			Function<TokenEndpointTarget, McpTokenClient> tokenClients, IdTokenResolver idTokens,
 			Supplier<String> resourceOwners, Duration expiryMargin, Clock clock) {
+		this(name, registration, discovery, tokenClients, idTokens, resourceOwners, null, expiryMargin, clock);
+	}
+
+	/**
+	 * @param name the registration name
+	 * @param registration the registration
+	 * @param discovery discovery of MCP servers and authorization servers
+	 * @param tokenClients creates the token client of the registration's flow for a discovered target
+	 * @param idTokens supplies the user's ID token (cross-app access)
+	 * @param resourceOwners supplies the name of the resource owner a call is made for, on the calling thread
+	 * (authorization code flow)
+	 * @param dpop the registration's DPoP proofs (the same its token requests use), or {@code null} for bearer
+	 * tokens
+	 * @param expiryMargin how long before expiry a token is renewed
+	 * @param clock the clock
+	 */
+	public McpAuthorization(String name, Registration registration, McpServerDiscovery discovery,
+			Function<TokenEndpointTarget, McpTokenClient> tokenClients, IdTokenResolver idTokens,
+			Supplier<String> resourceOwners, DPoPProofs dpop, Duration expiryMargin, Clock clock) {
+		this.dpop = dpop;
 		this.name = name;
 		this.registration = registration;
 		this.idTokens = idTokens;
@@ -148,6 +178,60 @@ public final class McpAuthorization {
 			return this.targets.isKnown() ? this.slots.cached(subjectToken(idToken)) : null;
 		}
 		return this.slots.cached(slotKey(current, subjectToken(idToken)));
+	}
+
+	/**
+	 * The headers for a request: {@link #tokenForRequest(String)} as a bearer token, or with DPoP as a DPoP-bound
+	 * token with a proof for this method and URL.
+	 * @param method the request method
+	 * @param uri the request URI
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return the credentials, or {@code null} while no token is to be sent
+	 */
+	public RequestCredentials credentials(String method, URI uri, String idToken) {
+		return credentials(tokenForRequest(idToken), method, uri);
+	}
+
+	/**
+	 * {@link #credentials(String, URI, String)} with {@link #accessToken(String)}: discovers and gets a token before
+	 * the first request.
+	 * @param method the request method
+	 * @param uri the request URI
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return the credentials
+	 * @throws McpOAuthClientException when discovery or the token request fails
+	 */
+	public RequestCredentials accessCredentials(String method, URI uri, String idToken) {
+		return credentials(accessToken(idToken), method, uri);
+	}
+
+	/**
+	 * {@link #credentials(String, URI, String)} when the token is at hand ({@link #cachedToken(String)}); never
+	 * blocks on the network.
+	 * @param method the request method
+	 * @param uri the request URI
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return the credentials, or {@code null}
+	 */
+	public RequestCredentials cachedCredentials(String method, URI uri, String idToken) {
+		return credentials(cachedToken(idToken), method, uri);
+	}
+
+	/** @return whether this registration presents DPoP-bound tokens */
+	public boolean isDPoP() {
+		return this.dpop != null;
+	}
+
+	private RequestCredentials credentials(String token, String method, URI uri) {
+		if (token == null) {
+			return null;
+		}
+		if (this.dpop == null) {
+			return new RequestCredentials(BEARER + token, null);
+		}
+		Discovered current = this.targets.current();
+		URI issuer = ((current != null) ? current : this.targets.target(null)).target().issuer();
+		return new RequestCredentials(DPOP + token, this.dpop.proof(issuer, method, uri, token));
 	}
 
 	/**
@@ -268,13 +352,72 @@ public final class McpAuthorization {
 	 */
 	public boolean onErrorResponse(int status, List<String> wwwAuthenticate, String sentAuthorization,
 			String idToken) {
-		String sent = (sentAuthorization != null && sentAuthorization.regionMatches(true, 0, BEARER, 0, BEARER.length()))
-				? sentAuthorization.substring(BEARER.length()).trim() : null;
-		BearerChallenge challenge = BearerChallenge.parse(wwwAuthenticate);
-		if (status == 401) {
+		return onErrorResponse(new Refusal(null, status, wwwAuthenticate, null, sentAuthorization, null), idToken);
+	}
+
+	/**
+	 * After an error response of the MCP server: whether replaying the request can succeed, with a new token, or
+	 * (DPoP, 401 {@code use_dpop_nonce}) with the same token and a proof carrying the nonce the server handed out,
+	 * which is kept for that server's origin only. A nonce challenge replays only when the refused proof did not
+	 * carry that nonce already.
+	 * @param refusal the refused request and the response
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @return whether to replay
+	 */
+	public boolean onErrorResponse(Refusal refusal, String idToken) {
+		String sent = sentToken(refusal.authorization());
+		BearerChallenge challenge = challenge(refusal.wwwAuthenticate());
+		if (this.dpop != null && refusal.uri() != null) {
+			if (refusal.status() == 401 && "use_dpop_nonce".equals(challenge.error())) {
+				return this.dpop.onNonceRequired(refusal.uri(), refusal.dpopNonce(), refusal.dpopProof());
+			}
+			this.dpop.rememberNonce(refusal.uri(), refusal.dpopNonce());
+		}
+		if (refusal.status() == 401) {
 			return onUnauthorized(challenge, sent, idToken);
 		}
-		return status == 403 && onForbidden(challenge, sent, idToken);
+		return refusal.status() == 403 && onForbidden(challenge, sent, idToken);
+	}
+
+	/**
+	 * The challenge of a refusal that speaks to this registration: with DPoP the {@code DPoP} challenge, else (and
+	 * when there is none) the {@code Bearer} one.
+	 * @param wwwAuthenticate the {@code WWW-Authenticate} values of the response
+	 * @return the challenge, or {@link BearerChallenge#NONE}
+	 */
+	public BearerChallenge challenge(List<String> wwwAuthenticate) {
+		return (this.dpop != null) ? BearerChallenge.parse(wwwAuthenticate, "dpop", "bearer")
+				: BearerChallenge.parse(wwwAuthenticate);
+	}
+
+	/** The token of a {@code Bearer} or {@code DPoP} authorization value, or null. */
+	private static String sentToken(String authorization) {
+		for (String scheme : new String[] { BEARER, DPOP }) {
+			if (authorization != null && authorization.regionMatches(true, 0, scheme, 0, scheme.length())) {
+				return authorization.substring(scheme.length()).trim();
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * A request the MCP server refused, as a transport saw it.
+	 *
+	 * @param uri the request URI, or {@code null} when unknown (then no DPoP nonce is learned)
+	 * @param status the HTTP status of the response
+	 * @param wwwAuthenticate the {@code WWW-Authenticate} values of the response
+	 * @param dpopNonce the {@code DPoP-Nonce} of the response, or {@code null}
+	 * @param authorization the {@code Authorization} value of the request, or {@code null}
+	 * @param dpopProof the {@code DPoP} value of the request, or {@code null}
+	 */
+	public record Refusal(URI uri, int status, List<String> wwwAuthenticate, String dpopNonce, String authorization,
+			String dpopProof) {
+
+		@Override
+		public String toString() {
+			return "Refusal[" + this.status + "]";
+		}
+
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.mcpoauth.client;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,14 +22,18 @@ import dev.mcpoauth.client.authorizationcode.HeadlessAuthorizationCodeUserAgent;
 import dev.mcpoauth.client.authorizationcode.McpAuthorizedClientServiceFactory;
 import dev.mcpoauth.client.authorizationcode.McpClientRegistrationRepository;
 import dev.mcpoauth.client.discovery.McpServerDiscovery;
+import dev.mcpoauth.client.dpop.DPoPProofs;
 import dev.mcpoauth.client.token.AssertionSigningKey;
 import dev.mcpoauth.client.token.ClientAssertionFactory;
 import dev.mcpoauth.client.token.ClientCredentialsTokenClient;
 import dev.mcpoauth.client.token.CrossAppAccessTokenClient;
+import dev.mcpoauth.client.token.FileWorkloadIdentityTokenSource;
 import dev.mcpoauth.client.token.McpTokenClient;
 import dev.mcpoauth.client.token.NimbusClientAssertionFactory;
 import dev.mcpoauth.client.token.TokenEndpointTarget;
 import dev.mcpoauth.client.token.TokenEndpoints;
+import dev.mcpoauth.client.token.WorkloadIdentityTokenClient;
+import dev.mcpoauth.client.token.WorkloadIdentityTokenSource;
 import dev.mcpoauth.client.transport.SpringAiMcpClientAuthorization;
 import dev.mcpoauth.client.transport.SpringAiMcpSseClientAuthorization;
 import dev.mcpoauth.client.transport.SpringAiMcpSyncClientAuthorization;
@@ -61,7 +66,9 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
  * Gets and attaches access tokens for the MCP servers under {@code mcp.oauth.client.registrations}: discovery from
  * the server's 401 (RFC 9728, then RFC 8414 / OpenID Connect), the client credentials grant with
  * {@code client_secret_basic}, {@code client_secret_post} or {@code private_key_jwt}, SEP-990 cross-app access, and
- * the user-delegated authorization code flow with PKCE (through the {@link AuthorizationCodeUserAgent} bean);
+ * the user-delegated authorization code flow with PKCE (through the {@link AuthorizationCodeUserAgent} bean),
+ * workload identity federation (a platform-issued JWT with the JWT bearer grant, from the
+ * {@link WorkloadIdentityTokenSource} bean); DPoP-bound tokens per registration ({@code dpop.enabled});
  * RFC 8707 {@code resource} on every token request; cached tokens, replay after 401 and step-up after 403. Plugs
  * into Spring AI's MCP client by connection name, and into the MCP Java SDK and {@code RestClient} through
  * {@link McpOAuthClients}. Each bean backs off when the application defines its own.
@@ -73,16 +80,35 @@ public final class McpOAuthClientAutoConfiguration {
 
 	private static final String ASSERTION_FACTORY_BEAN = "mcpOAuthClientAssertionFactory";
 
+	private static final String WORKLOAD_TOKEN_SOURCE_BEAN = "mcpOAuthWorkloadIdentityTokenSource";
+
 	private final McpOAuthClientProperties properties;
 
 	private final Map<String, AssertionSigningKey> assertionKeys;
 
 	McpOAuthClientAutoConfiguration(McpOAuthClientProperties properties, ListableBeanFactory beans) {
-		String[] factories = beans.getBeanNamesForType(ClientAssertionFactory.class, false, false);
-		boolean externalAssertions = factories.length > 0
-				&& !Arrays.asList(factories).contains(ASSERTION_FACTORY_BEAN);
-		this.assertionKeys = McpOAuthClientPropertiesValidator.validate(properties, externalAssertions);
+		this.assertionKeys = McpOAuthClientPropertiesValidator.validate(properties,
+				isDeclaredByTheApplication(beans, ClientAssertionFactory.class, ASSERTION_FACTORY_BEAN),
+				isDeclaredByTheApplication(beans, WorkloadIdentityTokenSource.class, WORKLOAD_TOKEN_SOURCE_BEAN));
 		this.properties = properties;
+	}
+
+	/** Whether the application declares its own bean of a type this configuration would otherwise define. */
+	private static boolean isDeclaredByTheApplication(ListableBeanFactory beans, Class<?> type, String ownBean) {
+		String[] names = beans.getBeanNamesForType(type, false, false);
+		return names.length > 0 && !Arrays.asList(names).contains(ownBean);
+	}
+
+	@Bean(WORKLOAD_TOKEN_SOURCE_BEAN)
+	@ConditionalOnMissingBean
+	WorkloadIdentityTokenSource mcpOAuthWorkloadIdentityTokenSource() {
+		Map<String, Path> files = new LinkedHashMap<>();
+		this.properties.getRegistrations().forEach((name, registration) -> {
+			if (registration.getWorkloadIdentity().getTokenFile() != null) {
+				files.put(name, registration.getWorkloadIdentity().getTokenFile());
+			}
+		});
+		return new FileWorkloadIdentityTokenSource(files);
 	}
 
 	@Bean(ASSERTION_FACTORY_BEAN)
@@ -107,7 +133,8 @@ public final class McpOAuthClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	McpOAuthClients mcpOAuthClients(ClientAssertionFactory assertions, IdTokenResolver idTokens,
-			AuthorizationCodeUserAgent userAgent, ObjectProvider<McpAuthorizedClientServiceFactory> tokenStores) {
+			AuthorizationCodeUserAgent userAgent, ObjectProvider<McpAuthorizedClientServiceFactory> tokenStores,
+			WorkloadIdentityTokenSource workloadTokens) {
 		BoundedResourceRetriever retriever = new BoundedResourceRetriever(this.properties.getConnectTimeout(),
 				this.properties.getReadTimeout(), 256 * 1024);
 		McpServerDiscovery discovery = new McpServerDiscovery(retriever,
@@ -118,7 +145,9 @@ public final class McpOAuthClientAutoConfiguration {
 			.create(clientRegistrations);
 		Map<String, McpAuthorization> authorizations = new LinkedHashMap<>();
 		this.properties.getRegistrations().forEach((name, registration) -> {
-			TokenEndpoints endpoints = new TokenEndpoints(name, registration, assertions,
+			DPoPProofs dpop = registration.getDpop().isEnabled()
+					? new DPoPProofs(name, registration.getDpop().getAlgorithm()) : null;
+			TokenEndpoints endpoints = new TokenEndpoints(name, registration, assertions, dpop,
 					this.properties.getConnectTimeout(), this.properties.getReadTimeout());
 			AuthorizationCodeTokenClients authorizationCode = (registration.getFlow() == Flow.AUTHORIZATION_CODE)
 					? new AuthorizationCodeTokenClients(endpoints, userAgent, clientRegistrations, authorizedClients,
@@ -126,16 +155,20 @@ public final class McpOAuthClientAutoConfiguration {
 							this.properties.getExpiryMargin(), Clock.systemUTC())
 					: null;
 			authorizations.put(name, new McpAuthorization(name, registration, discovery,
-					(target) -> tokenClient(endpoints, registration, target, discovery, authorizationCode), idTokens,
-					userAgent::resourceOwner, this.properties.getExpiryMargin(), Clock.systemUTC()));
+					(target) -> tokenClient(endpoints, registration, target, discovery, authorizationCode, workloadTokens),
+					idTokens, userAgent::resourceOwner, dpop, this.properties.getExpiryMargin(), Clock.systemUTC()));
 		});
 		return new McpOAuthClients(authorizations, this.properties.getMaxStepUps(), clientRegistrations);
 	}
 
 	private McpTokenClient tokenClient(TokenEndpoints endpoints, Registration registration,
-			TokenEndpointTarget target, McpServerDiscovery discovery, AuthorizationCodeTokenClients authorizationCode) {
+			TokenEndpointTarget target, McpServerDiscovery discovery, AuthorizationCodeTokenClients authorizationCode,
+			WorkloadIdentityTokenSource workloadTokens) {
 		if (registration.getFlow() == Flow.CLIENT_CREDENTIALS) {
 			return new ClientCredentialsTokenClient(endpoints, target);
+		}
+		if (registration.getFlow() == Flow.WORKLOAD_IDENTITY) {
+			return new WorkloadIdentityTokenClient(endpoints, target, workloadTokens);
 		}
 		if (registration.getFlow() == Flow.AUTHORIZATION_CODE) {
 			return authorizationCode.create(target);

@@ -1,6 +1,7 @@
 package dev.mcpoauth.client;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -111,7 +112,13 @@ public class McpOAuthClientProperties {
 		 * User-delegated: the authorization code grant with PKCE (S256), the resource owner approving through the
 		 * {@code AuthorizationCodeUserAgent} bean; refresh tokens used before expiry.
 		 */
-		AUTHORIZATION_CODE
+		AUTHORIZATION_CODE,
+
+		/**
+		 * Workload identity federation (SEP-1933): a JWT the platform issued to this workload (a Kubernetes projected
+		 * service account token, a cloud identity token) presented with the RFC 7523 JWT bearer grant.
+		 */
+		WORKLOAD_IDENTITY
 
 	}
 
@@ -169,6 +176,24 @@ public class McpOAuthClientProperties {
 		 * Settings of the authorization-code flow.
 		 */
 		private final AuthorizationCode authorizationCode = new AuthorizationCode();
+
+		/**
+		 * Settings of the workload-identity flow.
+		 */
+		private final WorkloadIdentity workloadIdentity = new WorkloadIdentity();
+
+		/**
+		 * DPoP (RFC 9449): sender-constrained tokens for this registration.
+		 */
+		private final Dpop dpop = new Dpop();
+
+		public WorkloadIdentity getWorkloadIdentity() {
+			return this.workloadIdentity;
+		}
+
+		public Dpop getDpop() {
+			return this.dpop;
+		}
 
 		public AuthorizationCode getAuthorizationCode() {
 			return this.authorizationCode;
@@ -338,6 +363,75 @@ public class McpOAuthClientProperties {
 		public String toString() {
 			return "AuthorizationCode[redirectUri=" + this.redirectUri + ", clientIdMetadataDocument="
 					+ this.clientIdMetadataDocument + ", dynamicRegistration=" + this.dynamicRegistration + "]";
+		}
+
+	}
+
+	/**
+	 * Where the workload-identity flow finds the platform-issued JWT it presents.
+	 */
+	public static class WorkloadIdentity {
+
+		/**
+		 * File holding the platform-issued JWT (e.g. a Kubernetes projected service account token, whose audience is
+		 * the authorization server). Read again for every token request, so a token the platform rotates is picked
+		 * up. Not needed when the application declares a WorkloadIdentityTokenSource bean.
+		 */
+		private Path tokenFile;
+
+		public Path getTokenFile() {
+			return this.tokenFile;
+		}
+
+		public void setTokenFile(Path tokenFile) {
+			this.tokenFile = tokenFile;
+		}
+
+		@Override
+		public String toString() {
+			return "WorkloadIdentity[tokenFile=" + this.tokenFile + "]";
+		}
+
+	}
+
+	/**
+	 * DPoP (RFC 9449) for one registration: every token request carries a proof, the authorization server must
+	 * answer with a DPoP-bound token (token_type DPoP, else the token is refused), and every request to the MCP
+	 * server carries the token with the DPoP scheme and a fresh proof. The key pair is generated at run time, one per
+	 * authorization server, and kept in memory only.
+	 */
+	public static class Dpop {
+
+		/**
+		 * Whether to ask for and present DPoP-bound access tokens.
+		 */
+		private boolean enabled;
+
+		/**
+		 * JWS algorithm of the proofs, and so the type of the generated key: ES256, ES384, ES512 (EC), PS256, PS384,
+		 * PS512, RS256, RS384 or RS512 (RSA 2048).
+		 */
+		private String algorithm = "ES256";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getAlgorithm() {
+			return this.algorithm;
+		}
+
+		public void setAlgorithm(String algorithm) {
+			this.algorithm = algorithm;
+		}
+
+		@Override
+		public String toString() {
+			return "Dpop[enabled=" + this.enabled + ", algorithm=" + this.algorithm + "]";
 		}
 
 	}

@@ -1,6 +1,8 @@
 package dev.mcpoauth.client;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -8,6 +10,7 @@ import java.util.Set;
 import dev.mcpoauth.client.McpOAuthClientProperties.CrossAppAccess;
 import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
+import dev.mcpoauth.client.dpop.DPoPProofs;
 import dev.mcpoauth.client.token.AssertionSigningKey;
 import dev.mcpoauth.discovery.ConfiguredUris;
 import dev.mcpoauth.discovery.HttpsPolicy;
@@ -33,9 +36,12 @@ final class McpOAuthClientPropertiesValidator {
 	 * @param properties the client properties
 	 * @param externalAssertions whether the application signs client assertions itself (its own
 	 * {@code ClientAssertionFactory}), so that {@code private_key_jwt} needs no key file
+	 * @param externalWorkloadTokens whether the application supplies workload identity tokens itself (its own
+	 * {@code WorkloadIdentityTokenSource}), so that the workload-identity flow needs no token file
 	 * @return the client assertion keys by registration name
 	 */
-	static Map<String, AssertionSigningKey> validate(McpOAuthClientProperties properties, boolean externalAssertions) {
+	static Map<String, AssertionSigningKey> validate(McpOAuthClientProperties properties, boolean externalAssertions,
+			boolean externalWorkloadTokens) {
 		HttpsPolicy https = new HttpsPolicy(properties.isAllowInsecureHttp());
 		Map<String, AssertionSigningKey> keys = new LinkedHashMap<>();
 		properties.getRegistrations().forEach((name, registration) -> {
@@ -67,7 +73,8 @@ final class McpOAuthClientPropertiesValidator {
 				throw new InvalidConfigurationPropertyValueException(prefix + "client-secret", null,
 						method + " needs the client's secret");
 			}
-			if (registration.getClientSecret() == null && !assertions && !authorizationCode) {
+			boolean workloadIdentity = registration.getFlow() == Flow.WORKLOAD_IDENTITY;
+			if (registration.getClientSecret() == null && !assertions && !authorizationCode && !workloadIdentity) {
 				throw new InvalidConfigurationPropertyValueException(prefix + "client-secret", null,
 						"The client has no credentials: set client-secret or private-key-location");
 			}
@@ -94,6 +101,11 @@ final class McpOAuthClientPropertiesValidator {
 			if (registration.getFlow() == Flow.CROSS_APP_ACCESS) {
 				validateCrossAppAccess(prefix + "cross-app-access.", registration.getCrossAppAccess(), https);
 			}
+			if (workloadIdentity && !externalWorkloadTokens) {
+				validateTokenFile(prefix + "workload-identity.token-file",
+						registration.getWorkloadIdentity().getTokenFile());
+			}
+			validateDpop(prefix + "dpop.algorithm", registration.getDpop());
 		});
 		return keys;
 	}
@@ -148,6 +160,27 @@ final class McpOAuthClientPropertiesValidator {
 		if (settings.getApplicationType() == null) {
 			throw new InvalidConfigurationPropertyValueException(group + "application-type", null,
 					"Use native or web");
+		}
+	}
+
+	/** The workload's token file must be readable at start-up; it is read again for every token request. */
+	private static void validateTokenFile(String property, Path file) {
+		if (file == null) {
+			throw new InvalidConfigurationPropertyValueException(property, null,
+					"Set the file holding the platform-issued JWT (e.g. a Kubernetes projected service account "
+							+ "token), or declare a WorkloadIdentityTokenSource bean");
+		}
+		if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+			throw new InvalidConfigurationPropertyValueException(property, file,
+					"The file does not exist or cannot be read by this process; mount the token there or correct "
+							+ "the path");
+		}
+	}
+
+	private static void validateDpop(String property, McpOAuthClientProperties.Dpop dpop) {
+		if (dpop.isEnabled() && !DPoPProofs.ALGORITHMS.contains(dpop.getAlgorithm())) {
+			throw new InvalidConfigurationPropertyValueException(property, dpop.getAlgorithm(),
+					"Use one of " + DPoPProofs.ALGORITHMS);
 		}
 	}
 

@@ -29,6 +29,19 @@ class BearerChallengeParsingTests {
 	}
 
 	@Test
+	void aDPoPClientReadsTheDPoPChallengeFirstAndFallsBackToBearer() {
+		List<String> both = List.of("Bearer error=\"invalid_token\", resource_metadata=\"https://h/bearer\"",
+				"DPoP error=\"use_dpop_nonce\", algs=\"ES256\", resource_metadata=\"https://h/dpop\"");
+		assertThat(BearerChallenge.parse(both, "dpop", "bearer").error()).isEqualTo("use_dpop_nonce");
+		assertThat(BearerChallenge.parse(both, "dpop", "bearer").resourceMetadata()).hasToString("https://h/dpop");
+		assertThat(BearerChallenge.parse(both).error()).isEqualTo("invalid_token");
+		assertThat(BearerChallenge.parse(List.of("Bearer scope=\"a\""), "dpop", "bearer").scopes()).containsExactly("a");
+		assertThat(BearerChallenge.parse(List.of("DPoP error=\"use_dpop_nonce\"")))
+			.as("a bearer client ignores DPoP challenges")
+			.isEqualTo(BearerChallenge.NONE);
+	}
+
+	@Test
 	void noBearerChallengeAndGarbageGiveNothing() {
 		assertThat(BearerChallenge.parse(List.of())).isEqualTo(BearerChallenge.NONE);
 		assertThat(BearerChallenge.parse(List.of("Basic realm=\"x\""))).isEqualTo(BearerChallenge.NONE);

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code Bearer} challenge of a {@code WWW-Authenticate} response header (RFC 6750 section 3, RFC 9728
- * section 5.1): {@code error}, {@code scope} and {@code resource_metadata}. Parses auth-params with quoted-string
- * escapes; challenges of other schemes in the same header are skipped.
+ * section 5.1): {@code error}, {@code scope} and {@code resource_metadata}; or, for a client that presents DPoP-bound
+ * tokens, the {@code DPoP} challenge (RFC 9449 section 7.1), which has the same parameters. Parses auth-params with
+ * quoted-string escapes; challenges of other schemes in the same header are skipped.
  *
  * @param parameters the challenge's parameters, names in lower case
  */
@@ -34,10 +35,22 @@ public record BearerChallenge(Map<String, String> parameters) {
 	 * @return the challenge, or {@link #NONE}
 	 */
 	public static BearerChallenge parse(List<String> headerValues) {
-		for (String value : headerValues) {
-			Map<String, String> parameters = new Parser(value).bearerParameters();
-			if (parameters != null) {
-				return new BearerChallenge(Map.copyOf(parameters));
+		return parse(headerValues, "bearer");
+	}
+
+	/**
+	 * Parse the first challenge of the first scheme named that the response has.
+	 * @param headerValues every {@code WWW-Authenticate} value
+	 * @param schemes the schemes, most wanted first, e.g. {@code "dpop", "bearer"}
+	 * @return the challenge, or {@link #NONE}
+	 */
+	public static BearerChallenge parse(List<String> headerValues, String... schemes) {
+		for (String scheme : schemes) {
+			for (String value : headerValues) {
+				Map<String, String> parameters = new Parser(value).parameters(scheme.toLowerCase(Locale.ROOT));
+				if (parameters != null) {
+					return new BearerChallenge(Map.copyOf(parameters));
+				}
 			}
 		}
 		return NONE;
@@ -107,8 +120,8 @@ public record BearerChallenge(Map<String, String> parameters) {
 			this.input = input;
 		}
 
-		/** The parameters of the first Bearer challenge, or null when there is none. */
-		Map<String, String> bearerParameters() {
+		/** The parameters of the first challenge of the scheme (lower case), or null when there is none. */
+		Map<String, String> parameters(String wanted) {
 			while (this.position < this.input.length()) {
 				skip(" ,");
 				String scheme = token();
@@ -116,7 +129,7 @@ public record BearerChallenge(Map<String, String> parameters) {
 					return null;
 				}
 				Map<String, String> parameters = parameters();
-				if ("bearer".equals(scheme.toLowerCase(Locale.ROOT))) {
+				if (wanted.equals(scheme.toLowerCase(Locale.ROOT))) {
 					return parameters;
 				}
 			}

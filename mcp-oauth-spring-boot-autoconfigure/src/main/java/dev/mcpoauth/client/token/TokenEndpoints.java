@@ -7,6 +7,8 @@ import java.util.Set;
 
 import dev.mcpoauth.client.McpOAuthClientException;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
+import dev.mcpoauth.client.discovery.BearerChallenge;
+import dev.mcpoauth.client.dpop.DPoPProofs;
 
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -17,6 +19,7 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.endpoint.DefaultMapOAuth2AccessTokenResponseConverter;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
@@ -30,8 +33,10 @@ import org.springframework.web.client.RestClient;
  * {@link TokenEndpointErrorHandler}; Spring Security's client registrations; RFC 8707 {@code resource} on every
  * request; {@code private_key_jwt} through the {@link ClientAssertionFactory} ({@code client_id} stays in the body,
  * as RFC 7523 allows and Spring Authorization Server requires); request bodies that never show a secret or an
- * assertion in a DEBUG log ({@link LogSafeParameters}); and the translation of Spring Security's errors into
- * {@link McpOAuthClientException}s that never quote a response body.
+ * assertion in a DEBUG log ({@link LogSafeParameters}); the translation of Spring Security's errors into
+ * {@link McpOAuthClientException}s that never quote a response body; and, with DPoP, a proof on every token request
+ * (signed with the key kept for that authorization server, retried once with the server's nonce) and the refusal of
+ * any token that is not DPoP-bound ({@code token_type} other than {@code DPoP}, RFC 9449 section 5).
  */
 public final class TokenEndpoints {
 
@@ -45,6 +50,8 @@ public final class TokenEndpoints {
 
 	private final RestClient restClient;
 
+	private final DPoPProofs dpop;
+
 	/**
 	 * @param registrationName the registration name
 	 * @param registration the registration
@@ -54,10 +61,46 @@ public final class TokenEndpoints {
 	 */
 	public TokenEndpoints(String registrationName, Registration registration, ClientAssertionFactory assertions,
 			Duration connectTimeout, Duration readTimeout) {
+		this(registrationName, registration, assertions, null, connectTimeout, readTimeout);
+	}
+
+	/**
+	 * @param registrationName the registration name
+	 * @param registration the registration
+	 * @param assertions signs client assertions
+	 * @param dpop the registration's DPoP proofs, or {@code null} for bearer tokens
+	 * @param connectTimeout connect timeout
+	 * @param readTimeout read timeout
+	 */
+	public TokenEndpoints(String registrationName, Registration registration, ClientAssertionFactory assertions,
+			DPoPProofs dpop, Duration connectTimeout, Duration readTimeout) {
 		this.registrationName = registrationName;
 		this.registration = registration;
 		this.assertions = assertions;
-		this.restClient = restClient(registrationName, connectTimeout, readTimeout, null);
+		this.dpop = dpop;
+		this.restClient = restClient(registrationName, connectTimeout, readTimeout,
+				(dpop != null) ? dpopBoundResponses(registrationName) : null);
+	}
+
+	/**
+	 * Reads token responses as Spring Security does, after refusing any whose {@code token_type} is not
+	 * {@code DPoP}: a client that asked for a DPoP-bound token does not use a bearer token instead (RFC 9449 section
+	 * 5).
+	 */
+	private static Converter<Map<String, Object>, OAuth2AccessTokenResponse> dpopBoundResponses(
+			String registrationName) {
+		DefaultMapOAuth2AccessTokenResponseConverter standard = new DefaultMapOAuth2AccessTokenResponseConverter();
+		return (parameters) -> {
+			Object type = parameters.get(OAuth2ParameterNames.TOKEN_TYPE);
+			if (!(type instanceof String value) || !"DPoP".equalsIgnoreCase(value)) {
+				throw new McpOAuthClientException(registrationName, "invalid_token_type",
+						"The authorization server issued a token of type '"
+								+ BearerChallenge.printable(String.valueOf(type), 32)
+								+ "' when a DPoP-bound token was asked for; it is not used (RFC 9449 section 5)",
+						200);
+			}
+			return standard.convert(parameters);
+		};
 	}
 
 	/**
@@ -121,7 +164,8 @@ public final class TokenEndpoints {
 	}
 
 	/**
-	 * Use this registration's {@link RestClient}, and add {@code resource} (unless switched off), the configured extra
+	 * Use this registration's {@link RestClient} (with DPoP, one that adds proofs for the target's authorization
+	 * server), and add {@code resource} (unless switched off), the configured extra
 	 * parameters, and {@code private_key_jwt} client authentication when the target uses it; the values stay out of
 	 * logs ({@link LogSafeParameters}).
 	 * @param <T> the grant request type
@@ -130,7 +174,9 @@ public final class TokenEndpoints {
 	 */
 	public <T extends AbstractOAuth2AuthorizationGrantRequest> void configureForTarget(
 			AbstractRestClientOAuth2AccessTokenResponseClient<T> client, TokenEndpointTarget target) {
-		client.setRestClient(this.restClient);
+		client.setRestClient((this.dpop != null)
+				? this.restClient.mutate().requestInterceptor(this.dpop.tokenRequests(target.issuer())).build()
+				: this.restClient);
 		boolean privateKeyJwt = ClientAuthenticationMethod.PRIVATE_KEY_JWT.equals(target.clientAuthentication());
 		client.addParametersConverter((grantRequest) -> {
 			MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>();
@@ -166,11 +212,16 @@ public final class TokenEndpoints {
 
 	/**
 	 * Spring Security's error of a token request as a {@link McpOAuthClientException} that never quotes the
-	 * response body.
+	 * response body; a refusal of this library found among its causes (a token that is not DPoP-bound) as it is.
 	 * @param ex the error
 	 * @return the exception to throw
 	 */
 	public McpOAuthClientException translate(OAuth2AuthorizationException ex) {
+		for (Throwable cause = ex.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+			if (cause instanceof McpOAuthClientException refusal) {
+				return refusal;
+			}
+		}
 		if (ex.getCause() instanceof ResourceAccessException unreachable) {
 			return new McpOAuthClientException(this.registrationName, "token_endpoint_unreachable",
 					unreachable.getMessage(), 0);

@@ -3,6 +3,7 @@ package dev.mcpoauth.client.transport;
 import java.io.IOException;
 
 import dev.mcpoauth.client.McpAuthorization;
+import dev.mcpoauth.client.RequestCredentials;
 import dev.mcpoauth.client.ServerUrlScope;
 
 import org.springframework.http.HttpHeaders;
@@ -16,7 +17,8 @@ import org.springframework.http.client.ClientHttpResponse;
  * replays a request once after 401, and after 403 {@code insufficient_scope} with a wider token up to the step-up
  * limit. Only requests under the registration's {@code server-url} ({@link ServerUrlScope}) are touched; any other
  * goes out as it is, and its answer is passed on. The user's ID token (cross-app access) is read once per request,
- * on the calling thread.
+ * on the calling thread. The headers (a bearer token, or a DPoP-bound token and its proof) come from
+ * {@link McpAuthorization#credentials} for each attempt.
  */
 public final class McpOAuthClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
 
@@ -46,9 +48,7 @@ public final class McpOAuthClientHttpRequestInterceptor implements ClientHttpReq
 		attach(request, idToken);
 		ClientHttpResponse response = execution.execute(request, body);
 		for (int replay = 0; replay < this.maxReplays && isAuthorizationError(response)
-				&& this.authorization.onErrorResponse(response.getStatusCode().value(),
-						response.getHeaders().getOrEmpty(HttpHeaders.WWW_AUTHENTICATE),
-						request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION), idToken); replay++) {
+				&& this.authorization.onErrorResponse(refusal(request, response), idToken); replay++) {
 			response.close();
 			attach(request, idToken);
 			response = execution.execute(request, body);
@@ -57,10 +57,20 @@ public final class McpOAuthClientHttpRequestInterceptor implements ClientHttpReq
 	}
 
 	private void attach(HttpRequest request, String idToken) {
-		String token = this.authorization.tokenForRequest(idToken);
-		if (token != null) {
-			request.getHeaders().setBearerAuth(token);
+		RequestCredentials credentials = this.authorization.credentials(request.getMethod().name(), request.getURI(),
+				idToken);
+		if (credentials != null) {
+			credentials.applyTo(request.getHeaders()::set);
 		}
+	}
+
+	private static McpAuthorization.Refusal refusal(HttpRequest request, ClientHttpResponse response)
+			throws IOException {
+		return new McpAuthorization.Refusal(request.getURI(), response.getStatusCode().value(),
+				response.getHeaders().getOrEmpty(HttpHeaders.WWW_AUTHENTICATE),
+				response.getHeaders().getFirst(RequestCredentials.DPOP_NONCE),
+				request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION),
+				request.getHeaders().getFirst(RequestCredentials.DPOP));
 	}
 
 	private static boolean isAuthorizationError(ClientHttpResponse response) throws IOException {

@@ -6,6 +6,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import dev.mcpoauth.client.McpAuthorization;
+import dev.mcpoauth.client.RequestCredentials;
 import dev.mcpoauth.client.SecurityContextIdTokenResolver;
 import dev.mcpoauth.client.ServerUrlScope;
 
@@ -24,7 +25,8 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * The user's ID token (cross-app access) is read when the exchange is subscribed, before any change of thread: from
  * the {@code IdTokenResolver} on the subscribing thread, else from the {@code oauth2Login} user of the Reactor
  * context ({@link ReactiveSecurityContextHolder}, WebFlux). A cached token is attached at once; discovery and token
- * requests are blocking calls and run on Reactor's bounded elastic scheduler.
+ * requests are blocking calls and run on Reactor's bounded elastic scheduler. Each attempt gets its own headers
+ * (a bearer token, or a DPoP-bound token and a fresh proof) from {@link McpAuthorization#credentials}.
  */
 public final class McpOAuthExchangeFilterFunction implements ExchangeFilterFunction {
 
@@ -70,9 +72,11 @@ public final class McpOAuthExchangeFilterFunction implements ExchangeFilterFunct
 				return Mono.just(response);
 			}
 			return Mono
-				.fromCallable(() -> this.authorization.onErrorResponse(status,
-						response.headers().header(HttpHeaders.WWW_AUTHENTICATE),
-						request.headers().getFirst(HttpHeaders.AUTHORIZATION), idToken))
+				.fromCallable(() -> this.authorization.onErrorResponse(new McpAuthorization.Refusal(request.url(),
+						status, response.headers().header(HttpHeaders.WWW_AUTHENTICATE),
+						response.headers().asHttpHeaders().getFirst(RequestCredentials.DPOP_NONCE),
+						request.headers().getFirst(HttpHeaders.AUTHORIZATION),
+						request.headers().getFirst(RequestCredentials.DPOP)), idToken))
 				.subscribeOn(Schedulers.boundedElastic())
 				.flatMap((replay) -> replay
 						? response.releaseBody().then(exchange(original, next, idToken, replays + 1))
@@ -80,20 +84,26 @@ public final class McpOAuthExchangeFilterFunction implements ExchangeFilterFunct
 		}));
 	}
 
-	/** The request with the token: at once when it is cached, else got on the bounded elastic scheduler. */
+	/**
+	 * The request with its credentials ({@link McpAuthorization#credentials}): at once when the token is cached,
+	 * else got on the bounded elastic scheduler.
+	 */
 	private Mono<ClientRequest> withToken(ClientRequest request, String idToken) {
+		String method = request.method().name();
 		return Mono.defer(() -> {
-			String cached = this.authorization.cachedToken(idToken);
+			RequestCredentials cached = this.authorization.cachedCredentials(method, request.url(), idToken);
 			if (cached != null) {
-				return Mono.just(withBearer(request, cached));
+				return Mono.just(with(request, cached));
 			}
-			return Mono.fromCallable(() -> withBearer(request, this.authorization.tokenForRequest(idToken)))
+			return Mono
+				.fromCallable(() -> with(request, this.authorization.credentials(method, request.url(), idToken)))
 				.subscribeOn(Schedulers.boundedElastic());
 		});
 	}
 
-	private static ClientRequest withBearer(ClientRequest request, String token) {
-		return (token != null) ? ClientRequest.from(request).headers((h) -> h.setBearerAuth(token)).build() : request;
+	private static ClientRequest with(ClientRequest request, RequestCredentials credentials) {
+		return (credentials != null)
+				? ClientRequest.from(request).headers((headers) -> credentials.applyTo(headers::set)).build() : request;
 	}
 
 }

@@ -22,6 +22,7 @@ import reactor.core.scheduler.Schedulers;
 
 import dev.mcpoauth.client.McpAuthorization;
 import dev.mcpoauth.client.McpOAuthClientException;
+import dev.mcpoauth.client.RequestCredentials;
 import dev.mcpoauth.client.ServerUrlScope;
 import dev.mcpoauth.client.discovery.BearerChallenge;
 
@@ -126,7 +127,7 @@ public final class McpSdkTransportAuthorization
 		}
 		else {
 			builder.httpRequestCustomizer(this)
-				.clientBuilder(new ReplayingHttpClient.Builder(HttpClient.newBuilder(), this::replayToken,
+				.clientBuilder(new ReplayingHttpClient.Builder(HttpClient.newBuilder(), this::replayCredentials,
 						this.maxReplays));
 		}
 		return builder.customizeClient((client) -> client.followRedirects(HttpClient.Redirect.NEVER));
@@ -149,7 +150,7 @@ public final class McpSdkTransportAuthorization
 			builder.httpRequestCustomizer(this);
 		}
 		return builder
-			.clientBuilder(new ReplayingHttpClient.Builder(HttpClient.newBuilder(), this::replayToken, this.maxReplays))
+			.clientBuilder(new ReplayingHttpClient.Builder(HttpClient.newBuilder(), this::replayCredentials, this.maxReplays))
 			.customizeClient((client) -> client.followRedirects(HttpClient.Redirect.NEVER));
 	}
 
@@ -179,10 +180,11 @@ public final class McpSdkTransportAuthorization
 			return;
 		}
 		String idToken = idToken(context);
-		String token = this.replaysBelowTheSdk ? this.authorization.accessToken(idToken)
-				: this.authorization.tokenForRequest(idToken);
-		if (token != null) {
-			builder.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+		RequestCredentials credentials = this.replaysBelowTheSdk
+				? this.authorization.accessCredentials(method, endpoint, idToken)
+				: this.authorization.credentials(method, endpoint, idToken);
+		if (credentials != null) {
+			credentials.applyTo(builder::setHeader);
 		}
 	}
 
@@ -195,8 +197,8 @@ public final class McpSdkTransportAuthorization
 		String idToken = idToken(context);
 		List<String> challenges = response.headers().allValues(HttpHeaders.WWW_AUTHENTICATE);
 		return Mono
-			.fromCallable(() -> this.authorization.onErrorResponse(response.statusCode(), challenges,
-					request.headers().firstValue(HttpHeaders.AUTHORIZATION).orElse(null), idToken))
+			.fromCallable(() -> this.authorization.onErrorResponse(refusal(request.requestUri(), request.headers(),
+					response), idToken))
 			.flatMap((replay) -> replay ? Mono.just(true) : Mono.error(refused(response.statusCode(), challenges)))
 			.subscribeOn(Schedulers.boundedElastic());
 	}
@@ -207,7 +209,7 @@ public final class McpSdkTransportAuthorization
 	 * error").
 	 */
 	private McpOAuthClientException refused(int status, List<String> challenges) {
-		BearerChallenge challenge = BearerChallenge.parse(challenges);
+		BearerChallenge challenge = this.authorization.challenge(challenges);
 		String error = (challenge.error() != null) ? BearerChallenge.printable(challenge.error(), 64)
 				: (status == 403) ? "insufficient_scope" : "invalid_token";
 		String description = (challenge.description() != null) ? challenge.description()
@@ -216,26 +218,35 @@ public final class McpSdkTransportAuthorization
 	}
 
 	/**
-	 * Below the SDK (SDK 2.0, and the SSE transport): the token to replay a refused request with, or {@code null};
+	 * Below the SDK (SDK 2.0, and the SSE transport): the credentials to replay a refused request with, or
+	 * {@code null};
 	 * never throws into the HTTP client. A per-user registration never replays there: the HTTP client's thread does
 	 * not know whose request it is (it may even see another user, with an inheritable security context).
 	 */
-	private String replayToken(HttpRequest request, HttpResponse.ResponseInfo response) {
+	private RequestCredentials replayCredentials(HttpRequest request, HttpResponse.ResponseInfo response) {
 		if (this.authorization.isPerUser() || !covers(request.method(), request.uri())) {
 			return null;
 		}
 		try {
 			String idToken = this.authorization.currentIdToken();
-			boolean replay = this.authorization.onErrorResponse(response.statusCode(),
-					response.headers().allValues(HttpHeaders.WWW_AUTHENTICATE),
-					request.headers().firstValue(HttpHeaders.AUTHORIZATION).orElse(null), idToken);
-			return replay ? this.authorization.tokenForRequest(idToken) : null;
+			boolean replay = this.authorization.onErrorResponse(refusal(request.uri(), request.headers(), response),
+					idToken);
+			return replay ? this.authorization.credentials(request.method(), request.uri(), idToken) : null;
 		}
 		catch (RuntimeException ex) {
 			logger.debug("No replay of a request refused with " + response.statusCode() + " for MCP registration '"
 					+ this.authorization.name() + "': " + ex.getMessage());
 			return null;
 		}
+	}
+
+	private static McpAuthorization.Refusal refusal(URI uri, java.net.http.HttpHeaders request,
+			HttpResponse.ResponseInfo response) {
+		return new McpAuthorization.Refusal(uri, response.statusCode(),
+				response.headers().allValues(HttpHeaders.WWW_AUTHENTICATE),
+				response.headers().firstValue(RequestCredentials.DPOP_NONCE).orElse(null),
+				request.firstValue(HttpHeaders.AUTHORIZATION).orElse(null),
+				request.firstValue(RequestCredentials.DPOP).orElse(null));
 	}
 
 	/** Whether a request may carry the token: an SSE message on the server-url's origin, else under the server-url. */

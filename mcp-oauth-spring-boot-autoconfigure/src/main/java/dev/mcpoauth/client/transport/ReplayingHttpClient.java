@@ -20,14 +20,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
-import org.springframework.http.HttpHeaders;
+import dev.mcpoauth.client.RequestCredentials;
 
 /**
  * A JDK {@link HttpClient} that replays a request refused with 401 or 403 with a new token, below the MCP Java SDK
  * 2.0 transport, whose own retry resends a refused request unchanged. When the response's headers arrive, the
  * {@link Replays} decide (on the client's thread, before any body is read) whether a new token can help; if so the
- * refused body is discarded and the request is sent again with the new token, at most {@code maxReplays} times, and
- * the transport only ever sees the final answer.
+ * refused body is discarded and the request is sent again with the new credentials (the token, and with DPoP a new
+ * proof instead of the refused one), at most {@code maxReplays} times, and the transport only ever sees the final
+ * answer.
  */
 final class ReplayingHttpClient extends HttpClient {
 
@@ -69,10 +70,10 @@ final class ReplayingHttpClient extends HttpClient {
 		if (replaysLeft == 0) {
 			return this.delegate.sendAsync(request, handler);
 		}
-		AtomicReference<String> newToken = new AtomicReference<>();
+		AtomicReference<RequestCredentials> newToken = new AtomicReference<>();
 		BodyHandler<T> deciding = (info) -> {
 			if (info.statusCode() == 401 || info.statusCode() == 403) {
-				String token = this.replays.newToken(request, info);
+				RequestCredentials token = this.replays.newToken(request, info);
 				if (token != null) {
 					newToken.set(token);
 					return BodySubscribers.replacing(null);
@@ -81,13 +82,15 @@ final class ReplayingHttpClient extends HttpClient {
 			return handler.apply(info);
 		};
 		return this.delegate.sendAsync(request, deciding).thenCompose((response) -> {
-			String token = newToken.get();
+			RequestCredentials token = newToken.get();
 			if (token == null) {
 				return CompletableFuture.completedFuture(response);
 			}
-			HttpRequest replay = HttpRequest.newBuilder(request, (name, value) -> !HttpHeaders.AUTHORIZATION
-				.equalsIgnoreCase(name)).header(HttpHeaders.AUTHORIZATION, "Bearer " + token).build();
-			return send(replay, handler, replaysLeft - 1);
+			HttpRequest.Builder replay = HttpRequest.newBuilder(request,
+					(name, value) -> !RequestCredentials.AUTHORIZATION.equalsIgnoreCase(name)
+							&& !RequestCredentials.DPOP.equalsIgnoreCase(name));
+			token.applyTo(replay::setHeader);
+			return send(replay.build(), handler, replaysLeft - 1);
 		});
 	}
 
@@ -142,9 +145,9 @@ final class ReplayingHttpClient extends HttpClient {
 		/**
 		 * @param request the refused request
 		 * @param response the refusal's status and headers
-		 * @return the token to replay with, or {@code null} to hand the refusal to the transport
+		 * @return the credentials to replay with, or {@code null} to hand the refusal to the transport
 		 */
-		String newToken(HttpRequest request, HttpResponse.ResponseInfo response);
+		RequestCredentials newToken(HttpRequest request, HttpResponse.ResponseInfo response);
 
 	}
 

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.mcpoauth.StubHttpServer;
 import dev.mcpoauth.StubHttpServer.Response;
+import dev.mcpoauth.client.RequestCredentials;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class ReplayingHttpClientTests {
 		AtomicInteger decisions = new AtomicInteger();
 		HttpClient client = new ReplayingHttpClient.Builder(HttpClient.newBuilder(), (request, response) -> {
 			decisions.incrementAndGet();
-			return "new";
+			return new RequestCredentials("Bearer new", null);
 		}, 3).build();
 		HttpResponse<String> response = client.send(post("old"), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
@@ -49,9 +50,29 @@ class ReplayingHttpClientTests {
 	}
 
 	@Test
+	void aDPoPReplayCarriesTheNewProofInsteadOfTheRefusedOne() throws Exception {
+		this.server.handle("/mcp", (request) -> "new-proof".equals(request.header("DPoP"))
+				? Response.json("{\"ok\":true}")
+				: new Response(401, "", Map.of("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\"")));
+		HttpClient client = new ReplayingHttpClient.Builder(HttpClient.newBuilder(),
+				(request, response) -> new RequestCredentials("DPoP token", "new-proof"), 1)
+			.build();
+		HttpRequest refused = HttpRequest.newBuilder(URI.create(this.server.url() + "/mcp"))
+			.header("Authorization", "DPoP token")
+			.header("DPoP", "old-proof")
+			.POST(HttpRequest.BodyPublishers.ofString("{}"))
+			.build();
+		assertThat(client.send(refused, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+		StubHttpServer.Request replay = this.server.requestsTo("/mcp").get(1);
+		assertThat(replay.headers().get("DPoP")).containsExactly("new-proof");
+		assertThat(replay.headers().get("Authorization")).containsExactly("DPoP token");
+	}
+
+	@Test
 	void replaysAreBoundedAndTheLastRefusalReachesTheCaller() throws Exception {
 		this.server.handle("/mcp", (request) -> new Response(401, "no", Map.of("WWW-Authenticate", "Bearer")));
-		HttpClient client = new ReplayingHttpClient.Builder(HttpClient.newBuilder(), (request, response) -> "again", 2)
+		HttpClient client = new ReplayingHttpClient.Builder(HttpClient.newBuilder(),
+				(request, response) -> new RequestCredentials("Bearer again", null), 2)
 			.build();
 		HttpResponse<String> response = client.sendAsync(post("t"), HttpResponse.BodyHandlers.ofString()).get();
 		assertThat(response.statusCode()).isEqualTo(401);

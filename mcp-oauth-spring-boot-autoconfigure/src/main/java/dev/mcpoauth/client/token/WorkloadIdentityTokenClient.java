@@ -1,0 +1,80 @@
+package dev.mcpoauth.client.token;
+
+import java.text.ParseException;
+import java.util.Set;
+
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTParser;
+
+import dev.mcpoauth.client.McpOAuthClientException;
+
+import org.springframework.security.oauth2.client.endpoint.JwtBearerGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.RestClientJwtBearerTokenResponseClient;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+/**
+ * Workload identity federation (SEP-1933): the platform-issued JWT from the {@link WorkloadIdentityTokenSource},
+ * fetched anew for each token request, presented at the MCP server's authorization server with the RFC 7523 JWT
+ * bearer grant ({@code grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=...}) through Spring
+ * Security's {@link RestClientJwtBearerTokenResponseClient}, with RFC 8707 {@code resource} and the client
+ * authentication the registration has (none when it has no secret or key). The JWT is checked to be one (not
+ * verified: the authorization server does that) and never logged. A refusal is reported, never retried with
+ * another grant.
+ */
+public final class WorkloadIdentityTokenClient implements McpTokenClient {
+
+	private final TokenEndpoints endpoints;
+
+	private final TokenEndpointTarget target;
+
+	private final WorkloadIdentityTokenSource tokens;
+
+	private final RestClientJwtBearerTokenResponseClient client = new RestClientJwtBearerTokenResponseClient();
+
+	/**
+	 * @param endpoints the registration's token-endpoint support
+	 * @param target the MCP server's token endpoint
+	 * @param tokens supplies the platform-issued JWT
+	 */
+	public WorkloadIdentityTokenClient(TokenEndpoints endpoints, TokenEndpointTarget target,
+			WorkloadIdentityTokenSource tokens) {
+		this.endpoints = endpoints;
+		this.target = target;
+		this.tokens = tokens;
+		endpoints.configureForTarget(this.client, target);
+	}
+
+	@Override
+	public OAuth2AccessTokenResponse requestToken(Set<String> scopes, String subjectToken) {
+		JwtBearerGrantRequest grant = new JwtBearerGrantRequest(
+				this.endpoints.clientRegistration(this.target, AuthorizationGrantType.JWT_BEARER, scopes),
+				assertion(this.tokens.workloadToken(this.endpoints.registrationName())));
+		return this.endpoints.exchange(() -> this.client.getTokenResponse(grant));
+	}
+
+	/** The workload JWT as the grant's assertion: only its value is sent. */
+	private Jwt assertion(String token) {
+		JWT jwt;
+		try {
+			jwt = (token != null) ? JWTParser.parse(token) : null;
+		}
+		catch (ParseException ex) {
+			jwt = null;
+		}
+		if (jwt == null) {
+			throw new McpOAuthClientException(this.endpoints.registrationName(), "invalid_workload_token",
+					"The workload identity token is not a JWT", 0);
+		}
+		return Jwt.withTokenValue(token).header("alg", jwt.getHeader().getAlgorithm().getName())
+			.claim("token_use", "workload-identity")
+			.build();
+	}
+
+	@Override
+	public String toString() {
+		return "WorkloadIdentityTokenClient[" + this.endpoints.registrationName() + ", " + this.target.issuer() + "]";
+	}
+
+}
