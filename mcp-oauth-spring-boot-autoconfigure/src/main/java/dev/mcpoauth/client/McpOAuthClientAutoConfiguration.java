@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -104,10 +105,21 @@ public final class McpOAuthClientAutoConfiguration {
 				this.properties.getReadTimeout());
 	}
 
+	/**
+	 * Whether each registration's authorization server answered its last request, for the health check.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	AuthorizationServerStatuses mcpOAuthAuthorizationServerStatuses() {
+		return new AuthorizationServerStatuses(Clock.systemUTC());
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	McpOAuthClients mcpOAuthClients(ClientAssertionFactory assertions, IdTokenResolver idTokens,
-			AuthorizationCodeUserAgent userAgent, ObjectProvider<McpAuthorizedClientServiceFactory> tokenStores) {
+			AuthorizationCodeUserAgent userAgent, ObjectProvider<McpAuthorizedClientServiceFactory> tokenStores,
+			AuthorizationServerStatuses statuses, ObjectProvider<ObservationRegistry> observationRegistry) {
+		ObservationRegistry observations = observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP);
 		BoundedResourceRetriever retriever = new BoundedResourceRetriever(this.properties.getConnectTimeout(),
 				this.properties.getReadTimeout(), 256 * 1024);
 		McpServerDiscovery discovery = new McpServerDiscovery(retriever,
@@ -119,7 +131,8 @@ public final class McpOAuthClientAutoConfiguration {
 		Map<String, McpAuthorization> authorizations = new LinkedHashMap<>();
 		this.properties.getRegistrations().forEach((name, registration) -> {
 			TokenEndpoints endpoints = new TokenEndpoints(name, registration, assertions,
-					this.properties.getConnectTimeout(), this.properties.getReadTimeout());
+					this.properties.getConnectTimeout(), this.properties.getReadTimeout(), statuses.status(name),
+					observations);
 			AuthorizationCodeTokenClients authorizationCode = (registration.getFlow() == Flow.AUTHORIZATION_CODE)
 					? new AuthorizationCodeTokenClients(endpoints, userAgent, clientRegistrations, authorizedClients,
 							this.properties.getConnectTimeout(), this.properties.getReadTimeout(),

@@ -1,12 +1,16 @@
 package dev.mcpoauth.client.token;
 
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import dev.mcpoauth.client.McpOAuthClientException;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
+import dev.mcpoauth.observation.McpOAuthObservations;
 
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -43,9 +47,14 @@ public final class TokenEndpoints {
 
 	private final ClientAssertionFactory assertions;
 
+	private final AuthorizationServerStatus status;
+
+	private final ObservationRegistry observationRegistry;
+
 	private final RestClient restClient;
 
 	/**
+	 * Token endpoints whose requests are neither observed nor watched.
 	 * @param registrationName the registration name
 	 * @param registration the registration
 	 * @param assertions signs client assertions
@@ -54,35 +63,63 @@ public final class TokenEndpoints {
 	 */
 	public TokenEndpoints(String registrationName, Registration registration, ClientAssertionFactory assertions,
 			Duration connectTimeout, Duration readTimeout) {
-		this.registrationName = registrationName;
-		this.registration = registration;
-		this.assertions = assertions;
-		this.restClient = restClient(registrationName, connectTimeout, readTimeout, null);
+		this(registrationName, registration, assertions, connectTimeout, readTimeout,
+				new AuthorizationServerStatus(Clock.systemUTC()), ObservationRegistry.NOOP);
 	}
 
 	/**
-	 * A {@link RestClient} for token endpoints.
-	 * @param registrationName for error messages
+	 * @param registrationName the registration name
+	 * @param registration the registration
+	 * @param assertions signs client assertions
+	 * @param connectTimeout connect timeout
+	 * @param readTimeout read timeout
+	 * @param status keeps whether the authorization server answered the registration's last request
+	 * @param observationRegistry observes the requests ({@value McpOAuthObservations#CLIENT_TOKEN_REQUESTS})
+	 */
+	public TokenEndpoints(String registrationName, Registration registration, ClientAssertionFactory assertions,
+			Duration connectTimeout, Duration readTimeout, AuthorizationServerStatus status,
+			ObservationRegistry observationRegistry) {
+		this.registrationName = registrationName;
+		this.registration = registration;
+		this.assertions = assertions;
+		this.status = status;
+		this.observationRegistry = observationRegistry;
+		status.useRequestFactory(requestFactory(connectTimeout, readTimeout));
+		this.restClient = restClient(connectTimeout, readTimeout, null);
+	}
+
+	/**
+	 * A {@link RestClient} for token endpoints, observed and watched as this registration's.
 	 * @param connectTimeout connect timeout
 	 * @param readTimeout read timeout
 	 * @param responseConverter reads token responses, or {@code null} for Spring Security's standard one
 	 * @return the client
 	 */
-	static RestClient restClient(String registrationName, Duration connectTimeout, Duration readTimeout,
+	RestClient restClient(Duration connectTimeout, Duration readTimeout,
 			Converter<Map<String, Object>, OAuth2AccessTokenResponse> responseConverter) {
-		JdkClientHttpRequestFactory requestFactory = requestFactory(connectTimeout, readTimeout);
 		OAuth2AccessTokenResponseHttpMessageConverter tokenResponses = new OAuth2AccessTokenResponseHttpMessageConverter();
 		if (responseConverter != null) {
 			tokenResponses.setAccessTokenResponseConverter(responseConverter);
 		}
-		return RestClient.builder()
-			.requestFactory(requestFactory)
+		return builder(connectTimeout, readTimeout, "token")
 			.configureMessageConverters((converters) -> {
 				converters.addCustomConverter(new FormHttpMessageConverter());
 				converters.addCustomConverter(tokenResponses);
 			})
-			.defaultStatusHandler((status) -> status.isError(), new TokenEndpointErrorHandler(registrationName))
 			.build();
+	}
+
+	/**
+	 * What every {@link RestClient} of this registration to an authorization server has: the request factory,
+	 * the error handler, the observation and the status.
+	 */
+	private RestClient.Builder builder(Duration connectTimeout, Duration readTimeout, String endpoint) {
+		return RestClient.builder()
+			.requestFactory(requestFactory(connectTimeout, readTimeout))
+			.requestInterceptor(this.status)
+			.observationRegistry(this.observationRegistry)
+			.observationConvention(new TokenRequestObservationConvention(this.registrationName, endpoint))
+			.defaultStatusHandler((status) -> status.isError(), new TokenEndpointErrorHandler(this.registrationName));
 	}
 
 	/** @return the {@link RestClient} of this registration's token requests */
@@ -180,20 +217,15 @@ public final class TokenEndpoints {
 	}
 
 	/**
-	 * A {@link RestClient} for the other requests a client makes to an authorization server (dynamic client
-	 * registration): timeouts, no redirects, and OAuth error answers as {@link McpOAuthClientException}s.
-	 * @param registrationName for error messages
+	 * A {@link RestClient} for the other requests this registration makes to an authorization server (dynamic
+	 * client registration): timeouts, no redirects, OAuth error answers as {@link McpOAuthClientException}s, observed
+	 * and watched as this registration's.
 	 * @param connectTimeout connect timeout
 	 * @param readTimeout read timeout
 	 * @return the client
 	 */
-	public static RestClient authorizationServerClient(String registrationName, Duration connectTimeout,
-			Duration readTimeout) {
-		JdkClientHttpRequestFactory requestFactory = requestFactory(connectTimeout, readTimeout);
-		return RestClient.builder()
-			.requestFactory(requestFactory)
-			.defaultStatusHandler((status) -> status.isError(), new TokenEndpointErrorHandler(registrationName))
-			.build();
+	public RestClient authorizationServerClient(Duration connectTimeout, Duration readTimeout) {
+		return builder(connectTimeout, readTimeout, "registration").build();
 	}
 
 	/** Requests to an authorization server: the timeouts, and redirects never followed. */
