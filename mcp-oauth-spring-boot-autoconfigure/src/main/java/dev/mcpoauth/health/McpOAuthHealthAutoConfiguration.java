@@ -15,13 +15,21 @@ import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Health of what MCP OAuth depends on, with Spring Boot Actuator: the MCP server's JWK Sets
@@ -67,6 +75,7 @@ public final class McpOAuthHealthAutoConfiguration {
 
 		@Bean(name = CLIENT_CONTRIBUTOR + "HealthContributor")
 		@ConditionalOnBean(AuthorizationServerStatuses.class)
+		@Conditional(RegistrationsCondition.class)
 		@ConditionalOnMissingBean(name = CLIENT_CONTRIBUTOR + "HealthContributor")
 		CompositeHealthContributor mcpOAuthClientHealthContributor(AuthorizationServerStatuses statuses,
 				McpOAuthClientProperties client, McpOAuthHealthProperties health) {
@@ -76,6 +85,22 @@ public final class McpOAuthHealthAutoConfiguration {
 				.forEach((name) -> registrations.put(name.replace('/', '-'),
 						new AuthorizationServerHealthIndicator(statuses.status(name), health.getProbeInterval())));
 			return CompositeHealthContributor.fromMap(registrations);
+		}
+
+	}
+
+	/** At least one client registration is configured under {@code mcp.oauth.client.registrations}. */
+	static final class RegistrationsCondition extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			ConditionMessage.Builder message = ConditionMessage.forCondition("MCP OAuth client registrations");
+			boolean any = Binder.get(context.getEnvironment())
+				.bind("mcp.oauth.client.registrations", Bindable.mapOf(String.class, Object.class))
+				.map((registrations) -> !registrations.isEmpty())
+				.orElse(false);
+			return any ? ConditionOutcome.match(message.found("property").items("mcp.oauth.client.registrations"))
+					: ConditionOutcome.noMatch(message.didNotFind("property").items("mcp.oauth.client.registrations"));
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.mcpoauth.metrics;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -66,7 +67,7 @@ class TokenValidationMetricsTests {
 		properties.setJwkSetUri(URI.create(jwkSetUri));
 		AccessTokenAuthenticator authenticator = new AccessTokenAuthenticator(
 				AccessTokenDecoders.create(properties, (issuer) -> null,
-						new KeySetSources(this.meters.observations, java.time.Clock.systemUTC())),
+						new KeySetSources(this.meters.observations, Clock.systemUTC())),
 				ScopeAuthoritiesConverter.authenticationConverter(), null, List.of(AUDIENCE), Map.of());
 		authenticator.setObservationRegistry(this.meters.observations);
 		return authenticator;
