@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -51,6 +52,15 @@ public final class McpOAuthHealthAutoConfiguration {
 
 	/** Name of the bean that puts the contributors in their group. */
 	public static final String HEALTH_GROUPS_BEAN = "mcpOAuthHealthGroups";
+
+	McpOAuthHealthAutoConfiguration(McpOAuthHealthProperties health) {
+		if (health.getProbeInterval() == null || health.getProbeInterval().isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("mcp.oauth.health.probe-interval",
+					health.getProbeInterval(),
+					"Use a duration of zero or more (default 30s): how old a known state may be before a health "
+							+ "check asks the identity provider itself");
+		}
+	}
 
 	@Bean(name = HEALTH_GROUPS_BEAN)
 	@ConditionalOnMissingBean(name = HEALTH_GROUPS_BEAN)

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -159,6 +160,17 @@ class McpOAuthObservabilityAutoConfigurationTests {
 					.hasBean("mcpOAuthServerHealthContributor")
 					.hasBean("mcpOAuthServerCacheMetrics");
 			});
+	}
+
+	@Test
+	void aNegativeProbeIntervalStopsTheStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("mcp.oauth.health.probe-interval=-5s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("mcp.oauth.health.probe-interval")
+				.hasMessageContaining("zero or more"));
 	}
 
 	@Test

@@ -157,7 +157,7 @@ public final class AccessTokenAuthenticator {
 		}
 		catch (RuntimeException ex) {
 			reason = TokenRefusalReason.of(ex, introspected);
-			if (reason.outcome().equals("unchecked")) {
+			if (reason.isUnchecked()) {
 				observation.error(ex);
 			}
 			throw ex;

@@ -75,6 +75,11 @@ public enum TokenRefusalReason {
 		return this.value;
 	}
 
+	/** @return whether the token could not be checked at all (a failure of the key source or introspection) */
+	public boolean isUnchecked() {
+		return this.unchecked;
+	}
+
 	/** @return the outcome tag value: {@code accepted}, {@code refused} or {@code unchecked} */
 	public String outcome() {
 		return (this == NONE) ? "accepted" : this.unchecked ? "unchecked" : "refused";

@@ -81,12 +81,25 @@ public final class AccessTokenDecoders {
 	}
 
 	/**
-	 * Build the decoder of an application without an authorization server of its own.
+	 * Build the decoder, its JWK Set fetches unobserved.
+	 * @param properties the server properties
+	 * @param inProcessKeys the key source of an authorization server running in this application when it is the
+	 * given issuer, else {@code null}
+	 * @return the decoder
+	 */
+	public static JwtDecoder create(McpOAuthServerProperties properties,
+			Function<URI, JWKSource<SecurityContext>> inProcessKeys) {
+		return create(properties, inProcessKeys, KeySetSources.unobserved());
+	}
+
+	/**
+	 * Build the decoder of an application without an authorization server of its own, its JWK Set fetches
+	 * unobserved.
 	 * @param properties the server properties
 	 * @return the decoder
 	 */
 	public static JwtDecoder create(McpOAuthServerProperties properties) {
-		return create(properties, (issuer) -> null, KeySetSources.unobserved());
+		return create(properties, (issuer) -> null);
 	}
 
 	private static NimbusJwtDecoder decoder(JWSKeySelector<SecurityContext> keySelector, List<URI> trustedIssuers,

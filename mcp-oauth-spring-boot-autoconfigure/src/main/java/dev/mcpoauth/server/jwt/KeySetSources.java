@@ -112,8 +112,8 @@ public final class KeySetSources {
 			try {
 				getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), KeySetSources.this.clock.millis(), null);
 			}
-			catch (KeySourceException ex) {
-				// recorded in last
+			catch (KeySourceException | RuntimeException ex) {
+				// the outcome is recorded in last
 			}
 			return this.last;
 		}

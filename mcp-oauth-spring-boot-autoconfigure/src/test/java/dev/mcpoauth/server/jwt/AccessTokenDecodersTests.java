@@ -158,7 +158,7 @@ class AccessTokenDecodersTests {
 		McpOAuthServerProperties properties = properties();
 		properties.setJwkSetUri(URI.create(this.idp.url() + "/jwks"));
 		JWKSource<SecurityContext> inProcess = new ImmutableJWKSet<>(new JWKSet(local));
-		JwtDecoder decoder = AccessTokenDecoders.create(properties, (issuer) -> inProcess, KeySetSources.unobserved());
+		JwtDecoder decoder = AccessTokenDecoders.create(properties, (issuer) -> inProcess);
 		decoder.decode(Jwts.sign(local, this.idp.url(), AUDIENCE));
 		assertThat(this.idp.requests()).isEmpty();
 		decoder.decode(Jwts.sign(remote, this.idp.url(), AUDIENCE));

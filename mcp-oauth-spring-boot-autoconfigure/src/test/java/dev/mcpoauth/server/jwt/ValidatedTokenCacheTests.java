@@ -51,8 +51,7 @@ class ValidatedTokenCacheTests {
 		McpOAuthServerProperties properties = new McpOAuthServerProperties();
 		properties.setIssuerUri(java.net.URI.create("https://idp.example"));
 		properties.setJwkSetUri(java.net.URI.create("https://idp.example/jwks"));
-		JwtDecoder decoder = AccessTokenDecoders.create(properties, (issuer) -> new ImmutableJWKSet<>(new JWKSet(this.key)),
-				KeySetSources.unobserved());
+		JwtDecoder decoder = AccessTokenDecoders.create(properties, (issuer) -> new ImmutableJWKSet<>(new JWKSet(this.key)));
 		this.validating = (token) -> {
 			this.verifications.incrementAndGet();
 			return decoder.decode(token);
