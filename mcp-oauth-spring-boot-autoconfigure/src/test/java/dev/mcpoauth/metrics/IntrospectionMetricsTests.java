@@ -119,6 +119,27 @@ class IntrospectionMetricsTests {
 	}
 
 	@Test
+	void anActiveAnswerTheRulesRefuseIsRefusedForItsClaim() {
+		long now = Instant.now().getEpochSecond();
+		this.answer.set(Response.json("{\"active\":true,\"sub\":\"" + SUBJECT + "\",\"iss\":\"" + this.as.url()
+				+ "\",\"aud\":\"" + AUDIENCE + "\",\"iat\":" + (now - 900) + ",\"exp\":" + (now - 600) + "}"));
+		assertThatExceptionOfType(InvalidBearerTokenException.class)
+			.isThrownBy(() -> authenticate("opaque-token-expired-5"));
+		this.answer.set(Response.json("{\"active\":true,\"sub\":\"" + SUBJECT
+				+ "\",\"iss\":\"https://evil.example\",\"aud\":\"" + AUDIENCE + "\",\"exp\":" + (now + 300) + "}"));
+		assertThatExceptionOfType(InvalidBearerTokenException.class)
+			.isThrownBy(() -> authenticate("opaque-token-other-issuer-6"));
+		assertThat(this.meters.count("mcp.oauth.server.introspections", "outcome", "refused")).isEqualTo(2);
+		assertThat(this.meters.count("mcp.oauth.server.token.validations", "outcome", "refused", "reason", "expired",
+				"method", "introspection"))
+			.isEqualTo(1);
+		assertThat(this.meters.count("mcp.oauth.server.token.validations", "outcome", "refused", "reason",
+				"wrong_issuer", "method", "introspection"))
+			.isEqualTo(1);
+		this.meters.assertNoTagHolds("opaque-token-expired-5", "opaque-token-other-issuer-6", SUBJECT, SECRET);
+	}
+
+	@Test
 	void anEndpointThatFailsLeavesTheTokenUnchecked() {
 		this.answer.set(new Response(500, "{\"error\":\"opaque-token-failing-3\"}", Map.of()));
 		assertThatExceptionOfType(InvalidBearerTokenException.class)
