@@ -6,11 +6,15 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.jwk.RSAKey;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationView;
 import dev.mcpoauth.Jwts;
 import dev.mcpoauth.StubHttpServer;
 import dev.mcpoauth.server.McpOAuthServerProperties;
@@ -33,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Token validations and JWK Set fetches as meters, through real observations, against a JWK Set served on
  * loopback: the accepted token and each refusal reason move the meter of their outcome and reason, the JWK Set
- * fetches (and a failed one) move theirs, and no tag holds a token or a subject.
+ * fetches (and a failed one) move theirs, a fetch is a child of the validation that needed it (as tracing sees it),
+ * and no tag holds a token or a subject.
  */
 class TokenValidationMetricsTests {
 
@@ -91,6 +96,29 @@ class TokenValidationMetricsTests {
 		assertThat(this.meters.count("mcp.oauth.server.jwks.fetches", "outcome", "success", "error", "none"))
 			.isEqualTo(1);
 		assertThat(this.meters.count("mcp.oauth.server.jwks.fetches", "outcome", "failure")).isZero();
+	}
+
+	@Test
+	void theJwkSetFetchIsAChildOfTheValidationThatNeededIt() {
+		List<String> parents = new CopyOnWriteArrayList<>();
+		this.meters.observations.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+			@Override
+			public void onStart(Observation.Context context) {
+				ObservationView parent = context.getParentObservation();
+				parents.add(context.getName() + " <- "
+						+ ((parent != null) ? parent.getContextView().getName() : "none"));
+			}
+
+		});
+		authenticate(token());
+		assertThat(parents).containsExactly("mcp.oauth.server.token.validations <- none",
+				"mcp.oauth.server.jwks.fetches <- mcp.oauth.server.token.validations");
 	}
 
 	static Stream<Arguments> refusals() {

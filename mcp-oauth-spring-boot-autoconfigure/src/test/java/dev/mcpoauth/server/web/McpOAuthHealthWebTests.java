@@ -12,11 +12,13 @@ import dev.mcpoauth.Jwts;
 import dev.mcpoauth.StubHttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Health and metrics in a running servlet application with Spring Boot Actuator, over real HTTP on loopback,
+ * Health and metrics in a running application with Spring Boot Actuator, on either {@link Stack}, over real HTTP on loopback,
  * against a JWK Set served on loopback and then stopped: the {@code mcpOAuth} group reports the outage while the
  * overall status stays UP (a load balancer keeps the application), unless the application puts the contributors
  * in readiness or in the overall status; the validations of real requests reach the application's meters.
@@ -45,14 +47,14 @@ class McpOAuthHealthWebTests {
 		this.idp.close();
 	}
 
-	private void start(String... more) {
+	private void start(Stack stack, String... more) {
 		String[] properties = { "mcp.oauth.server.issuer-uri=" + this.idp.url(),
 				"mcp.oauth.server.jwk-set-uri=" + this.idp.url() + "/jwks", "mcp.oauth.server.resource=" + RESOURCE,
 				"mcp.oauth.health.probe-interval=0s" };
 		String[] all = new String[properties.length + more.length];
 		System.arraycopy(properties, 0, all, 0, properties.length);
 		System.arraycopy(more, 0, all, properties.length, more.length);
-		this.app = WebTestApplication.start(all);
+		this.app = WebTestApplication.start(stack, all);
 	}
 
 	private HttpResponse<String> get(String path, String token) throws Exception {
@@ -63,9 +65,10 @@ class McpOAuthHealthWebTests {
 		return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	@Test
-	void theGroupReportsTheOutageWhileTheOverallStatusStaysUp() throws Exception {
-		start();
+	@ParameterizedTest
+	@EnumSource(Stack.class)
+	void theGroupReportsTheOutageWhileTheOverallStatusStaysUp(Stack stack) throws Exception {
+		start(stack);
 		HttpResponse<String> up = get("/actuator/health/mcpOAuth", null);
 		assertThat(up.statusCode()).isEqualTo(200);
 		assertThat(up.body()).contains("\"status\":\"UP\"");
@@ -78,9 +81,10 @@ class McpOAuthHealthWebTests {
 		assertThat(overall.body()).contains("\"status\":\"UP\"");
 	}
 
-	@Test
-	void readinessIncludesTheKeySourceWhenTheApplicationAddsIt() throws Exception {
-		start("management.endpoint.health.probes.enabled=true",
+	@ParameterizedTest
+	@EnumSource(Stack.class)
+	void readinessIncludesTheKeySourceWhenTheApplicationAddsIt(Stack stack) throws Exception {
+		start(stack, "management.endpoint.health.probes.enabled=true",
 				"management.endpoint.health.group.readiness.include=readinessState,mcpOAuthServer");
 		assertThat(get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
 		this.idp.close();
@@ -91,15 +95,16 @@ class McpOAuthHealthWebTests {
 
 	@Test
 	void theOverallStatusIncludesTheKeySourceWhenAskedTo() throws Exception {
-		start("mcp.oauth.health.include-in-default-group=true");
+		start(Stack.SERVLET, "mcp.oauth.health.include-in-default-group=true");
 		assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
 		this.idp.close();
 		assertThat(get("/actuator/health", null).statusCode()).isEqualTo(503);
 	}
 
-	@Test
-	void requestsOfTheMcpEndpointMoveTheApplicationsMeters() throws Exception {
-		start();
+	@ParameterizedTest
+	@EnumSource(Stack.class)
+	void requestsOfTheMcpEndpointMoveTheApplicationsMeters(Stack stack) throws Exception {
+		start(stack);
 		String token = Jwts.sign(this.key, this.idp.url(), RESOURCE);
 		assertThat(get("/mcp", token).statusCode()).isEqualTo(200);
 		assertThat(get("/mcp", Jwts.sign(this.key, this.idp.url(), "https://other.example/mcp")).statusCode())
