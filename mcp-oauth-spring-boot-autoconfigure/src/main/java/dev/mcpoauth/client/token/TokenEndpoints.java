@@ -31,7 +31,8 @@ import org.springframework.web.client.RestClient;
 
 /**
  * What the token requests of the client flows share: a {@link RestClient} with timeouts, no redirects and
- * {@link TokenEndpointErrorHandler}; Spring Security's client registrations; RFC 8707 {@code resource} on every
+ * {@link TokenEndpointErrorHandler}, each request observed ({@link TokenRequestObservationConvention}) and its outcome
+ * kept for the health check ({@link AuthorizationServerStatus}); Spring Security's client registrations; RFC 8707 {@code resource} on every
  * request; {@code private_key_jwt} through the {@link ClientAssertionFactory} ({@code client_id} stays in the body,
  * as RFC 7523 allows and Spring Authorization Server requires); request bodies that never show a secret or an
  * assertion in a DEBUG log ({@link LogSafeParameters}); and the translation of Spring Security's errors into
