@@ -19,6 +19,8 @@ public final class ExpiringCache<V> {
 
 	private final Map<String, Entry<V>> entries = new ConcurrentHashMap<>();
 
+	private final CacheStatistics statistics = new CacheStatistics(this::size);
+
 	/**
 	 * @param maxSize the most entries held, at least 1
 	 */
@@ -38,12 +40,15 @@ public final class ExpiringCache<V> {
 	public V get(String key, Instant now) {
 		Entry<V> entry = this.entries.get(key);
 		if (entry == null) {
+			this.statistics.miss();
 			return null;
 		}
 		if (now.isBefore(entry.end())) {
+			this.statistics.hit();
 			return entry.value();
 		}
 		this.entries.remove(key, entry);
+		this.statistics.miss();
 		return null;
 	}
 
@@ -62,6 +67,7 @@ public final class ExpiringCache<V> {
 			evict(now);
 		}
 		this.entries.put(key, new Entry<>(value, end));
+		this.statistics.put();
 	}
 
 	/** Drop the ended entries; if that frees nothing, drop entries until there is room. */
@@ -71,6 +77,7 @@ public final class ExpiringCache<V> {
 		while (this.entries.size() >= this.maxSize && keys.hasNext()) {
 			keys.next();
 			keys.remove();
+			this.statistics.evicted(1);
 		}
 	}
 
@@ -79,6 +86,13 @@ public final class ExpiringCache<V> {
 	 */
 	public int size() {
 		return this.entries.size();
+	}
+
+	/**
+	 * @return the counts of lookups, additions and evictions
+	 */
+	public CacheStatistics statistics() {
+		return this.statistics;
 	}
 
 	private record Entry<V>(V value, Instant end) {

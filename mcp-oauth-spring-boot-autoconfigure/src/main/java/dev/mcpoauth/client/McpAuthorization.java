@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import com.nimbusds.jwt.JWTParser;
 
+import dev.mcpoauth.CacheStatistics;
 import dev.mcpoauth.client.IssuerBoundDiscovery.Discovered;
 import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
@@ -117,6 +118,13 @@ public final class McpAuthorization {
 	/** @return the registration name */
 	public String name() {
 		return this.name;
+	}
+
+	/**
+	 * @return the counts of the registration's token cache: a hit is a token handed out without a token request
+	 */
+	public CacheStatistics tokenCacheStatistics() {
+		return this.slots.statistics();
 	}
 
 	/** @return the MCP server URL */

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -130,11 +131,22 @@ public final class McpOAuthClientAutoConfiguration {
 				this.properties.getReadTimeout());
 	}
 
+	/**
+	 * Whether each registration's authorization server answered its last request, for the health check.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	AuthorizationServerStatuses mcpOAuthAuthorizationServerStatuses() {
+		return new AuthorizationServerStatuses(Clock.systemUTC());
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	McpOAuthClients mcpOAuthClients(ClientAssertionFactory assertions, IdTokenResolver idTokens,
 			AuthorizationCodeUserAgent userAgent, ObjectProvider<McpAuthorizedClientServiceFactory> tokenStores,
-			WorkloadIdentityTokenSource workloadTokens) {
+			WorkloadIdentityTokenSource workloadTokens, AuthorizationServerStatuses statuses,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		ObservationRegistry observations = observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP);
 		BoundedResourceRetriever retriever = new BoundedResourceRetriever(this.properties.getConnectTimeout(),
 				this.properties.getReadTimeout(), 256 * 1024);
 		McpServerDiscovery discovery = new McpServerDiscovery(retriever,
@@ -148,7 +160,8 @@ public final class McpOAuthClientAutoConfiguration {
 			DPoPProofs dpop = registration.getDpop().isEnabled()
 					? new DPoPProofs(name, registration.getDpop().getAlgorithm()) : null;
 			TokenEndpoints endpoints = new TokenEndpoints(name, registration, assertions, dpop,
-					this.properties.getConnectTimeout(), this.properties.getReadTimeout());
+					this.properties.getConnectTimeout(), this.properties.getReadTimeout(), statuses.status(name),
+					observations);
 			AuthorizationCodeTokenClients authorizationCode = (registration.getFlow() == Flow.AUTHORIZATION_CODE)
 					? new AuthorizationCodeTokenClients(endpoints, userAgent, clientRegistrations, authorizedClients,
 							this.properties.getConnectTimeout(), this.properties.getReadTimeout(),

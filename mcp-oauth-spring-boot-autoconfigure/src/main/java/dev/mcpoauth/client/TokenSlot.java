@@ -13,6 +13,8 @@ import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.mcpoauth.CacheStatistics;
+
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
@@ -37,15 +39,18 @@ final class TokenSlot {
 
 	private final Clock clock;
 
+	private final CacheStatistics statistics;
+
 	private volatile Held current;
 
 	/** The scopes of the last token received; {@code null} before the first. */
 	private Set<String> scopes;
 
-	TokenSlot(String registration, Duration expiryMargin, Clock clock) {
+	TokenSlot(String registration, Duration expiryMargin, Clock clock, CacheStatistics statistics) {
 		this.registration = registration;
 		this.expiryMargin = expiryMargin;
 		this.clock = clock;
+		this.statistics = statistics;
 	}
 
 	/**
@@ -58,13 +63,16 @@ final class TokenSlot {
 	String token(Supplier<Set<String>> initialScopes, Function<Set<String>, OAuth2AccessTokenResponse> request) {
 		Held held = this.current;
 		if (held != null && held.usableAt(this.clock.instant())) {
+			this.statistics.hit();
 			return held.handOut();
 		}
 		synchronized (this) {
 			held = this.current;
 			if (held != null && held.usableAt(this.clock.instant())) {
+				this.statistics.hit();
 				return held.handOut();
 			}
+			this.statistics.miss();
 			return obtain(scopesOr(initialScopes), request, false, false).handOut();
 		}
 	}
@@ -149,6 +157,7 @@ final class TokenSlot {
 		}
 		this.scopes = asked;
 		this.current = held(token, granted, afterRefusal);
+		this.statistics.put();
 		if (logger.isDebugEnabled() || stepUp) {
 			String obtained = "MCP registration '" + this.registration + "': " + (stepUp ? "stepped up to" : "token for")
 					+ " scopes " + granted + ((token.getExpiresAt() != null) ? ", expires " + token.getExpiresAt() : "")

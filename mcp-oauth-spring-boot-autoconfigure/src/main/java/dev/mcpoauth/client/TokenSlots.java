@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
+import dev.mcpoauth.CacheStatistics;
 import dev.mcpoauth.Digests;
 
 /**
@@ -26,11 +27,17 @@ final class TokenSlots {
 
 	private final Clock clock;
 
+	private final CacheStatistics statistics = new CacheStatistics(this::size);
+
 	private final Map<String, TokenSlot> slots = new LinkedHashMap<>(16, 0.75f, true) {
 
 		@Override
 		protected boolean removeEldestEntry(Map.Entry<String, TokenSlot> eldest) {
-			return size() > MAX_SLOTS;
+			boolean full = size() > MAX_SLOTS;
+			if (full) {
+				TokenSlots.this.statistics.evicted(1);
+			}
+			return full;
 		}
 
 	};
@@ -56,7 +63,7 @@ final class TokenSlots {
 			if (slot == null) {
 				Instant now = this.clock.instant();
 				this.slots.values().removeIf((other) -> other.hasExpiredAt(now));
-				slot = new TokenSlot(this.registration, this.expiryMargin, this.clock);
+				slot = new TokenSlot(this.registration, this.expiryMargin, this.clock, this.statistics);
 				this.slots.put(key, slot);
 			}
 		}
@@ -83,6 +90,13 @@ final class TokenSlots {
 			slot = this.slots.get(key(idToken));
 		}
 		return (slot != null) ? slot.cached() : null;
+	}
+
+	/**
+	 * @return the counts of the slots' tokens: a hit is a token handed out from a slot, a miss a token request
+	 */
+	CacheStatistics statistics() {
+		return this.statistics;
 	}
 
 	/** @return how many slots are kept */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.mcpoauth.client.McpOAuthClientProperties;
+import dev.mcpoauth.health.McpOAuthHealthProperties;
 import dev.mcpoauth.server.McpOAuthServerProperties;
 
 import org.springframework.beans.BeanUtils;
@@ -28,7 +29,7 @@ final class KnownPropertyNames {
 	static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("mcp.oauth");
 
 	private final Node root = Node.bean(Map.of("server", Node.of(McpOAuthServerProperties.class), "client",
-			Node.of(McpOAuthClientProperties.class)));
+			Node.of(McpOAuthClientProperties.class), "health", Node.of(McpOAuthHealthProperties.class)));
 
 	/**
 	 * Check a name under {@link #ROOT}.

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -26,6 +27,7 @@ import dev.mcpoauth.server.introspection.IntrospectionEndpoint;
 import dev.mcpoauth.server.introspection.RemoteOpaqueTokenIntrospector;
 import dev.mcpoauth.server.jwt.AccessTokenDecoders;
 import dev.mcpoauth.server.jwt.InProcessAuthorizationServer;
+import dev.mcpoauth.server.jwt.KeySetSources;
 import dev.mcpoauth.server.metadata.ConfiguredMetadataCustomizer;
 import dev.mcpoauth.server.metadata.ProtectedResourceMetadataCustomizer;
 import dev.mcpoauth.server.metadata.ProtectedResourceMetadataDocuments;
@@ -68,7 +70,7 @@ import org.springframework.security.oauth2.server.resource.introspection.OpaqueT
  * stack comes from {@code dev.mcpoauth.server.web.McpOAuthServerWebSecurityAutoConfiguration} (servlet) or
  * {@code dev.mcpoauth.server.web.reactive.ReactiveMcpOAuthServerWebSecurityAutoConfiguration} (WebFlux). Each bean can
  * be replaced by a bean of the same name: {@value #JWT_DECODER_BEAN}, {@value #OPAQUE_TOKEN_INTROSPECTOR_BEAN},
- * {@value #ACCESS_TOKEN_AUTHENTICATOR_BEAN}, {@value #DPOP_REPLAY_CACHE_BEAN} (servlet, DPoP on), and on each stack
+ * {@value #ACCESS_TOKEN_AUTHENTICATOR_BEAN}, {@value #KEY_SETS_BEAN}, {@value #DPOP_REPLAY_CACHE_BEAN} (servlet, DPoP on), and on each stack
  * {@value #ENTRY_POINT_BEAN}, {@value #ACCESS_DENIED_HANDLER_BEAN}, {@value #SECURITY_FILTER_CHAIN_BEAN} (servlet)
  * or {@value #SECURITY_WEB_FILTER_CHAIN_BEAN} (WebFlux); add {@link ProtectedResourceMetadataCustomizer} beans to
  * change the metadata.
@@ -84,6 +86,9 @@ public final class McpOAuthServerAutoConfiguration {
 
 	/** Name of the access-token decoder bean. */
 	public static final String JWT_DECODER_BEAN = "mcpOAuthJwtDecoder";
+
+	/** Name of the bean that keeps the remote JWK Sets of the decoder ({@link KeySetSources}). */
+	public static final String KEY_SETS_BEAN = "mcpOAuthKeySets";
 
 	/** Name of the opaque-token introspector bean. */
 	public static final String OPAQUE_TOKEN_INTROSPECTOR_BEAN = "mcpOAuthOpaqueTokenIntrospector";
@@ -157,19 +162,31 @@ public final class McpOAuthServerAutoConfiguration {
 		return new StartupReport(properties, resource, beans);
 	}
 
+	/**
+	 * The remote JWK Sets of the decoder, their fetches observed when an {@link ObservationRegistry} bean exists
+	 * (Spring Boot Actuator), and their last outcome kept for the health check.
+	 */
+	@Bean(name = KEY_SETS_BEAN)
+	@ConditionalOnMissingBean
+	@Conditional(JwtVerificationCondition.class)
+	KeySetSources mcpOAuthKeySets(ObjectProvider<ObservationRegistry> observationRegistry) {
+		return new KeySetSources(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP), Clock.systemUTC());
+	}
+
 	@Bean(name = JWT_DECODER_BEAN, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = JWT_DECODER_BEAN)
 	@Conditional(JwtVerificationCondition.class)
-	JwtDecoder mcpOAuthJwtDecoder(ObjectProvider<InProcessAuthorizationServer> inProcessAuthorizationServer) {
+	JwtDecoder mcpOAuthJwtDecoder(ObjectProvider<InProcessAuthorizationServer> inProcessAuthorizationServer,
+			KeySetSources keySets) {
 		InProcessAuthorizationServer local = inProcessAuthorizationServer.getIfUnique();
-		return (local != null) ? AccessTokenDecoders.create(this.properties, local::keysFor)
-				: AccessTokenDecoders.create(this.properties);
+		return AccessTokenDecoders.create(this.properties, (local != null) ? local::keysFor : (issuer) -> null,
+				keySets);
 	}
 
 	@Bean(name = OPAQUE_TOKEN_INTROSPECTOR_BEAN, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = OPAQUE_TOKEN_INTROSPECTOR_BEAN)
 	@Conditional(IntrospectionCondition.class)
-	OpaqueTokenIntrospector mcpOAuthOpaqueTokenIntrospector() {
+	OpaqueTokenIntrospector mcpOAuthOpaqueTokenIntrospector(ObjectProvider<ObservationRegistry> observationRegistry) {
 		Introspection introspection = this.properties.getIntrospection();
 		Duration connectTimeout = introspection.getConnectTimeout();
 		Duration timeout = introspection.getTimeout();
@@ -183,8 +200,9 @@ public final class McpOAuthServerAutoConfiguration {
 						this.properties.getJwks().getRefreshCooldown(), clock);
 		IntrospectedTokenRules rules = new IntrospectedTokenRules(AccessTokenDecoders.trustedIssuers(this.properties),
 				this.properties.getClockSkew(), clock);
-		OpaqueTokenIntrospector remote = new RemoteOpaqueTokenIntrospector(endpoint,
+		RemoteOpaqueTokenIntrospector remote = new RemoteOpaqueTokenIntrospector(endpoint,
 				introspectionClientAuthentication(introspection, clock), rules, connectTimeout, timeout);
+		remote.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
 		Introspection.Cache cache = introspection.getCache();
 		return cache.getTtl().isZero() ? remote
 				: new CachingOpaqueTokenIntrospector(remote, cache.getTtl(), cache.getMaxSize(), clock);
@@ -213,12 +231,15 @@ public final class McpOAuthServerAutoConfiguration {
 	@ConditionalOnMissingBean(name = ACCESS_TOKEN_AUTHENTICATOR_BEAN)
 	AccessTokenAuthenticator mcpOAuthAccessTokenAuthenticator(
 			@Qualifier(JWT_DECODER_BEAN) ObjectProvider<JwtDecoder> decoder,
-			@Qualifier(OPAQUE_TOKEN_INTROSPECTOR_BEAN) ObjectProvider<OpaqueTokenIntrospector> introspector) {
-		return new AccessTokenAuthenticator(
+			@Qualifier(OPAQUE_TOKEN_INTROSPECTOR_BEAN) ObjectProvider<OpaqueTokenIntrospector> introspector,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		AccessTokenAuthenticator authenticator = new AccessTokenAuthenticator(
 				TokenSources.verifiesJwtsLocally(this.properties) ? decoder.getObject() : null,
 				ScopeAuthoritiesConverter.authenticationConverter(),
 				TokenSources.introspects(this.properties) ? introspector.getObject() : null,
 				this.properties.getAudiences(), this.properties.audiencesByIssuer());
+		authenticator.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		return authenticator;
 	}
 
 	@Bean(name = METADATA_BEAN, defaultCandidate = false)

@@ -38,6 +38,17 @@ class TokenSlotsTests {
 	}
 
 	@Test
+	void theStatisticsCountATokenHandedOutAgainAsAHitAndATokenRequestAsAMiss() {
+		String first = token("user-1", 300);
+		assertThat(token("user-1", 300)).isEqualTo(first);
+		token("user-2", 300);
+		assertThat(this.slots.statistics().hits()).isEqualTo(1);
+		assertThat(this.slots.statistics().misses()).isEqualTo(2);
+		assertThat(this.slots.statistics().puts()).isEqualTo(2);
+		assertThat(this.slots.statistics().size()).isEqualTo(2);
+	}
+
+	@Test
 	void aFailedFirstRequestLeavesNoSlot() {
 		assertThatExceptionOfType(McpOAuthClientException.class).isThrownBy(() -> this.slots.with("id-token-1",
 				(slot) -> slot.token(Set::of, (scopes) -> {

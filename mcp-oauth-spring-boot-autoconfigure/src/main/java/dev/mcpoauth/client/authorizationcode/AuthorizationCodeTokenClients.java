@@ -51,8 +51,8 @@ public final class AuthorizationCodeTokenClients {
 		this.expiryMargin = expiryMargin;
 		this.clock = clock;
 		this.identities = new ClientIdentities(endpoints.registrationName(), endpoints.registration(),
-				new DynamicClientRegistration(endpoints.registrationName(), TokenEndpoints
-					.authorizationServerClient(endpoints.registrationName(), connectTimeout, readTimeout)),
+				new DynamicClientRegistration(endpoints.registrationName(),
+						endpoints.authorizationServerClient(connectTimeout, readTimeout)),
 				repository, clock);
 	}
 

@@ -80,8 +80,8 @@ public final class CrossAppAccessTokenClient implements McpTokenClient {
 			.authorizationGrantType(new AuthorizationGrantType(TOKEN_EXCHANGE))
 			.tokenUri(idpTokenUri.toString())
 			.build();
-		this.exchange.setRestClient(TokenEndpoints.restClient(endpoints.registrationName(), connectTimeout,
-				readTimeout, CrossAppAccessTokenClient::readIdJagResponse));
+		this.exchange.setRestClient(
+				endpoints.restClient(connectTimeout, readTimeout, CrossAppAccessTokenClient::readIdJagResponse));
 		this.exchange.setParametersCustomizer((parameters) -> {
 			parameters.set(OAuth2ParameterNames.REQUESTED_TOKEN_TYPE, ID_JAG);
 			parameters.set(OAuth2ParameterNames.SUBJECT_TOKEN_TYPE, ID_TOKEN);

@@ -1,14 +1,18 @@
 package dev.mcpoauth.client.token;
 
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+
+import io.micrometer.observation.ObservationRegistry;
 
 import dev.mcpoauth.client.McpOAuthClientException;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
 import dev.mcpoauth.client.discovery.BearerChallenge;
 import dev.mcpoauth.client.dpop.DPoPProofs;
+import dev.mcpoauth.observation.McpOAuthObservations;
 
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -30,7 +34,8 @@ import org.springframework.web.client.RestClient;
 
 /**
  * What the token requests of the client flows share: a {@link RestClient} with timeouts, no redirects and
- * {@link TokenEndpointErrorHandler}; Spring Security's client registrations; RFC 8707 {@code resource} on every
+ * {@link TokenEndpointErrorHandler}, each request observed ({@link TokenRequestObservationConvention}) and its outcome
+ * kept for the health check ({@link AuthorizationServerStatus}); Spring Security's client registrations; RFC 8707 {@code resource} on every
  * request; {@code private_key_jwt} through the {@link ClientAssertionFactory} ({@code client_id} stays in the body,
  * as RFC 7523 allows and Spring Authorization Server requires); request bodies that never show a secret or an
  * assertion in a DEBUG log ({@link LogSafeParameters}); the translation of Spring Security's errors into
@@ -48,11 +53,16 @@ public final class TokenEndpoints {
 
 	private final ClientAssertionFactory assertions;
 
+	private final AuthorizationServerStatus status;
+
+	private final ObservationRegistry observationRegistry;
+
 	private final RestClient restClient;
 
 	private final DPoPProofs dpop;
 
 	/**
+	 * Token endpoints whose requests are neither observed nor watched.
 	 * @param registrationName the registration name
 	 * @param registration the registration
 	 * @param assertions signs client assertions
@@ -61,7 +71,8 @@ public final class TokenEndpoints {
 	 */
 	public TokenEndpoints(String registrationName, Registration registration, ClientAssertionFactory assertions,
 			Duration connectTimeout, Duration readTimeout) {
-		this(registrationName, registration, assertions, null, connectTimeout, readTimeout);
+		this(registrationName, registration, assertions, null, connectTimeout, readTimeout,
+				new AuthorizationServerStatus(Clock.systemUTC()), ObservationRegistry.NOOP);
 	}
 
 	/**
@@ -71,14 +82,20 @@ public final class TokenEndpoints {
 	 * @param dpop the registration's DPoP proofs, or {@code null} for bearer tokens
 	 * @param connectTimeout connect timeout
 	 * @param readTimeout read timeout
+	 * @param status keeps whether the authorization server answered the registration's last request
+	 * @param observationRegistry observes the requests ({@value McpOAuthObservations#CLIENT_TOKEN_REQUESTS})
 	 */
 	public TokenEndpoints(String registrationName, Registration registration, ClientAssertionFactory assertions,
-			DPoPProofs dpop, Duration connectTimeout, Duration readTimeout) {
+			DPoPProofs dpop, Duration connectTimeout, Duration readTimeout, AuthorizationServerStatus status,
+			ObservationRegistry observationRegistry) {
 		this.registrationName = registrationName;
 		this.registration = registration;
 		this.assertions = assertions;
 		this.dpop = dpop;
-		this.restClient = restClient(registrationName, connectTimeout, readTimeout,
+		this.status = status;
+		this.observationRegistry = observationRegistry;
+		status.useRequestFactory(requestFactory(connectTimeout, readTimeout));
+		this.restClient = restClient(connectTimeout, readTimeout,
 				(dpop != null) ? dpopBoundResponses(registrationName) : null);
 	}
 
@@ -104,28 +121,37 @@ public final class TokenEndpoints {
 	}
 
 	/**
-	 * A {@link RestClient} for token endpoints.
-	 * @param registrationName for error messages
+	 * A {@link RestClient} for token endpoints, observed and watched as this registration's.
 	 * @param connectTimeout connect timeout
 	 * @param readTimeout read timeout
 	 * @param responseConverter reads token responses, or {@code null} for Spring Security's standard one
 	 * @return the client
 	 */
-	static RestClient restClient(String registrationName, Duration connectTimeout, Duration readTimeout,
+	RestClient restClient(Duration connectTimeout, Duration readTimeout,
 			Converter<Map<String, Object>, OAuth2AccessTokenResponse> responseConverter) {
-		JdkClientHttpRequestFactory requestFactory = requestFactory(connectTimeout, readTimeout);
 		OAuth2AccessTokenResponseHttpMessageConverter tokenResponses = new OAuth2AccessTokenResponseHttpMessageConverter();
 		if (responseConverter != null) {
 			tokenResponses.setAccessTokenResponseConverter(responseConverter);
 		}
-		return RestClient.builder()
-			.requestFactory(requestFactory)
+		return builder(connectTimeout, readTimeout, "token")
 			.configureMessageConverters((converters) -> {
 				converters.addCustomConverter(new FormHttpMessageConverter());
 				converters.addCustomConverter(tokenResponses);
 			})
-			.defaultStatusHandler((status) -> status.isError(), new TokenEndpointErrorHandler(registrationName))
 			.build();
+	}
+
+	/**
+	 * What every {@link RestClient} of this registration to an authorization server has: the request factory,
+	 * the error handler, the observation and the status.
+	 */
+	private RestClient.Builder builder(Duration connectTimeout, Duration readTimeout, String endpoint) {
+		return RestClient.builder()
+			.requestFactory(requestFactory(connectTimeout, readTimeout))
+			.requestInterceptor(this.status)
+			.observationRegistry(this.observationRegistry)
+			.observationConvention(new TokenRequestObservationConvention(this.registrationName, endpoint))
+			.defaultStatusHandler((status) -> status.isError(), new TokenEndpointErrorHandler(this.registrationName));
 	}
 
 	/** @return the {@link RestClient} of this registration's token requests */
@@ -231,20 +257,15 @@ public final class TokenEndpoints {
 	}
 
 	/**
-	 * A {@link RestClient} for the other requests a client makes to an authorization server (dynamic client
-	 * registration): timeouts, no redirects, and OAuth error answers as {@link McpOAuthClientException}s.
-	 * @param registrationName for error messages
+	 * A {@link RestClient} for the other requests this registration makes to an authorization server (dynamic
+	 * client registration): timeouts, no redirects, OAuth error answers as {@link McpOAuthClientException}s, observed
+	 * and watched as this registration's.
 	 * @param connectTimeout connect timeout
 	 * @param readTimeout read timeout
 	 * @return the client
 	 */
-	public static RestClient authorizationServerClient(String registrationName, Duration connectTimeout,
-			Duration readTimeout) {
-		JdkClientHttpRequestFactory requestFactory = requestFactory(connectTimeout, readTimeout);
-		return RestClient.builder()
-			.requestFactory(requestFactory)
-			.defaultStatusHandler((status) -> status.isError(), new TokenEndpointErrorHandler(registrationName))
-			.build();
+	public RestClient authorizationServerClient(Duration connectTimeout, Duration readTimeout) {
+		return builder(connectTimeout, readTimeout, "registration").build();
 	}
 
 	/** Requests to an authorization server: the timeouts, and redirects never followed. */

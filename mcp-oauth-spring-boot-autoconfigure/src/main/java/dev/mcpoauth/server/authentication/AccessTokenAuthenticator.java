@@ -10,8 +10,12 @@ import java.util.function.Supplier;
 
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+
+import dev.mcpoauth.observation.McpOAuthObservations;
 
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -54,6 +58,13 @@ public final class AccessTokenAuthenticator {
 	/** The description of a token that could not be checked, whatever the reason. */
 	static final String NOT_CHECKED = "The access token could not be checked";
 
+	/** The description of a token issued for another resource. */
+	static final String WRONG_AUDIENCE = "The access token was not issued for this resource (aud)";
+
+	/** The description of a sender-constrained token presented as a bearer token. */
+	static final String SENDER_CONSTRAINED = "The access token is sender-constrained (cnf) and is not accepted "
+			+ "as a bearer token";
+
 	private final JwtAuthenticationProvider jwt;
 
 	private final OpaqueTokenAuthenticationProvider introspection;
@@ -61,6 +72,8 @@ public final class AccessTokenAuthenticator {
 	private final List<String> configuredAudiences;
 
 	private final Map<String, List<String>> issuerAudiences;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	/**
 	 * @param decoder verifies JWTs locally, or {@code null} to introspect every token
@@ -95,6 +108,15 @@ public final class AccessTokenAuthenticator {
 	}
 
 	/**
+	 * Observe every check ({@value McpOAuthObservations#TOKEN_VALIDATIONS}, by outcome, {@link TokenRefusalReason}
+	 * and method); without a registry nothing is observed.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
 	 * Authenticate a bearer token and check its audience. Blocks while keys or an introspection answer are fetched:
 	 * a reactive caller runs it off the event loop.
 	 * @param authentication the {@link BearerTokenAuthenticationToken}
@@ -103,30 +125,73 @@ public final class AccessTokenAuthenticator {
 	 * @throws InvalidBearerTokenException when the token is refused or could not be checked
 	 */
 	public Authentication authenticate(Authentication authentication, Supplier<String> resource) {
-		if (!(authentication instanceof BearerTokenAuthenticationToken bearer)) {
+		return authenticate(authentication, resource, false);
+	}
+
+	/**
+	 * Authenticate a token and check its audience, and, when it is presented as a bearer token, that it is not
+	 * sender-constrained ({@link #requireBearerToken}). Blocks while keys or an introspection answer are fetched: a
+	 * reactive caller runs it off the event loop.
+	 * @param authentication the {@link BearerTokenAuthenticationToken}
+	 * @param resource the resource identifier of the request, the accepted audience when none is configured
+	 * @param bearer whether the token is presented as a bearer token ({@code false} for the access token of a DPoP
+	 * request, whose binding the DPoP check verifies)
+	 * @return the authentication
+	 * @throws InvalidBearerTokenException when the token is refused or could not be checked
+	 */
+	public Authentication authenticate(Authentication authentication, Supplier<String> resource, boolean bearer) {
+		if (!(authentication instanceof BearerTokenAuthenticationToken token)) {
 			throw new InvalidBearerTokenException("Bearer token is malformed");
 		}
-		Authentication result = introspects(bearer.getToken()) ? introspect(bearer) : verify(bearer);
+		boolean introspected = introspects(token.getToken());
+		Observation observation = Observation.createNotStarted(McpOAuthObservations.TOKEN_VALIDATIONS,
+				this.observationRegistry);
+		if (observation.isNoop()) {
+			return check(token, resource, bearer, introspected);
+		}
+		observation.lowCardinalityKeyValue(McpOAuthObservations.METHOD, introspected ? "introspection" : "jwt")
+			.start();
+		TokenRefusalReason reason = TokenRefusalReason.NONE;
+		try (Observation.Scope scope = observation.openScope()) {
+			return check(token, resource, bearer, introspected);
+		}
+		catch (RuntimeException ex) {
+			reason = TokenRefusalReason.of(ex, introspected);
+			if (reason.isUnchecked()) {
+				observation.error(ex);
+			}
+			throw ex;
+		}
+		finally {
+			observation.lowCardinalityKeyValue(McpOAuthObservations.OUTCOME, reason.outcome())
+				.lowCardinalityKeyValue(McpOAuthObservations.REASON, reason.value())
+				.stop();
+		}
+	}
+
+	private Authentication check(BearerTokenAuthenticationToken bearer, Supplier<String> resource,
+			boolean bearerOnly, boolean introspected) {
+		Authentication result = introspected ? introspect(bearer) : verify(bearer);
 		if (!(result instanceof AbstractOAuth2TokenAuthenticationToken<?> token)) {
 			throw new InvalidBearerTokenException(NOT_CHECKED);
 		}
 		checkAudience(token.getTokenAttributes(), resource);
-		return result;
+		return bearerOnly ? requireBearerToken(result) : result;
 	}
 
 	/**
 	 * Refuses a sender-constrained access token (one with {@code cnf}: DPoP- or certificate-bound) where it is
 	 * presented as a bearer token, which only holding the token proves (Spring Security's servlet bearer filter
-	 * refuses DPoP-bound tokens itself, but not certificate-bound ones). Both stacks' bearer paths call this.
-	 * @param authentication an authentication from {@link #authenticate}
+	 * refuses DPoP-bound tokens itself, but not certificate-bound ones). Both stacks' bearer paths ask for it
+	 * through {@link #authenticate(Authentication, Supplier, boolean)}.
+	 * @param authentication an authenticated token
 	 * @return the authentication
 	 * @throws InvalidBearerTokenException when the token is sender-constrained
 	 */
-	public static Authentication requireBearerToken(Authentication authentication) {
+	private static Authentication requireBearerToken(Authentication authentication) {
 		if (authentication instanceof AbstractOAuth2TokenAuthenticationToken<?> token
 				&& token.getTokenAttributes().get("cnf") != null) {
-			throw new InvalidBearerTokenException("The access token is sender-constrained (cnf) and is not accepted "
-					+ "as a bearer token");
+			throw new InvalidBearerTokenException(SENDER_CONSTRAINED);
 		}
 		return authentication;
 	}
@@ -223,7 +288,7 @@ public final class AccessTokenAuthenticator {
 			logger.debug("Access token refused: its aud " + aud + " names none of " + audiences + " (subject "
 					+ attributes.get("sub") + ", issuer " + attributes.get("iss") + ")");
 		}
-		throw new InvalidBearerTokenException("The access token was not issued for this resource (aud)");
+		throw new InvalidBearerTokenException(WRONG_AUDIENCE);
 	}
 
 	/**

@@ -7,7 +7,6 @@ import dev.mcpoauth.server.ServletRequestOrigin;
 
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
-import org.springframework.security.core.Authentication;
 
 /**
  * The servlet adapter of {@link AccessTokenAuthenticator}, which decides: the request gives only its resource
@@ -38,11 +37,8 @@ public final class McpBearerAuthenticationManagerResolver implements Authenticat
 
 	@Override
 	public AuthenticationManager resolve(HttpServletRequest request) {
-		return (authentication) -> {
-			Authentication result = this.authenticator.authenticate(authentication,
-					() -> this.resource.resource(ServletRequestOrigin.of(request)));
-			return this.bearer ? AccessTokenAuthenticator.requireBearerToken(result) : result;
-		};
+		return (authentication) -> this.authenticator.authenticate(authentication,
+				() -> this.resource.resource(ServletRequestOrigin.of(request)), this.bearer);
 	}
 
 }

@@ -43,8 +43,7 @@ public final class McpBearerReactiveAuthenticationManagerResolver
 		return Mono.fromSupplier(() -> {
 			String requestResource = this.resource.resource(ServerRequestOrigin.of(exchange.getRequest()));
 			return (authentication) -> Mono
-				.fromCallable(() -> AccessTokenAuthenticator
-					.requireBearerToken(this.authenticator.authenticate(authentication, () -> requestResource)))
+				.fromCallable(() -> this.authenticator.authenticate(authentication, () -> requestResource, true))
 				.subscribeOn(Schedulers.boundedElastic())
 				.onErrorMap((ex) -> !(ex instanceof AuthenticationException),
 						(ex) -> new InvalidBearerTokenException("The access token could not be checked", ex));

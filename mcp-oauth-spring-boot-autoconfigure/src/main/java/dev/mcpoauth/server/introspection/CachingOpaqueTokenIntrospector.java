@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.mcpoauth.CacheStatistics;
 import dev.mcpoauth.Digests;
 import dev.mcpoauth.ExpiringCache;
 
@@ -57,6 +58,13 @@ public final class CachingOpaqueTokenIntrospector implements OpaqueTokenIntrospe
 		}
 		this.entries.put(key, principal, end, now);
 		return principal;
+	}
+
+	/**
+	 * @return the counts of the cache (a hit is an answer given without asking the authorization server)
+	 */
+	public CacheStatistics statistics() {
+		return this.entries.statistics();
 	}
 
 	int size() {

@@ -5,8 +5,12 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+
 import dev.mcpoauth.discovery.BoundedClientHttpRequestFactory;
 import dev.mcpoauth.discovery.BoundedHttpClient;
+import dev.mcpoauth.observation.McpOAuthObservations;
 import dev.mcpoauth.server.introspection.IntrospectedTokenRules.RefusedTokenException;
 
 import org.springframework.http.HttpOutputMessage;
@@ -63,6 +67,8 @@ public final class RemoteOpaqueTokenIntrospector implements OpaqueTokenIntrospec
 
 	private final JacksonJsonHttpMessageConverter json = new JacksonJsonHttpMessageConverter();
 
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
 	/**
 	 * @param endpoint where tokens are introspected
 	 * @param client how the MCP server authenticates there
@@ -79,8 +85,43 @@ public final class RemoteOpaqueTokenIntrospector implements OpaqueTokenIntrospec
 		this.http = new BoundedHttpClient(connectTimeout, HttpClient.Redirect.NEVER, SIZE_LIMIT);
 	}
 
+	/**
+	 * Observe every call ({@value McpOAuthObservations#INTROSPECTIONS}, by outcome: {@code active},
+	 * {@code inactive}, {@code refused} by the rules, {@code failure}); without a registry nothing is observed.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
 	@Override
 	public OAuth2AuthenticatedPrincipal introspect(String token) {
+		Observation observation = Observation.createNotStarted(McpOAuthObservations.INTROSPECTIONS,
+				this.observationRegistry);
+		if (observation.isNoop()) {
+			return call(token);
+		}
+		observation.start();
+		String outcome = "failure";
+		try (Observation.Scope scope = observation.openScope()) {
+			OAuth2AuthenticatedPrincipal principal = call(token);
+			outcome = "active";
+			return principal;
+		}
+		catch (RefusedTokenException ex) {
+			outcome = RefusedTokenException.INACTIVE.equals(ex.getMessage()) ? "inactive" : "refused";
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.lowCardinalityKeyValue(McpOAuthObservations.OUTCOME, outcome).stop();
+		}
+	}
+
+	private OAuth2AuthenticatedPrincipal call(String token) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		String uri;
 		try {

@@ -53,24 +53,26 @@ public final class AccessTokenDecoders {
 	 * @param properties the server properties
 	 * @param inProcessKeys the key source of an authorization server running in this application when it is the
 	 * given issuer, else {@code null}
+	 * @param keySets observes the fetches of the remote JWK Sets
 	 * @return the decoder
 	 */
 	public static JwtDecoder create(McpOAuthServerProperties properties,
-			Function<URI, JWKSource<SecurityContext>> inProcessKeys) {
+			Function<URI, JWKSource<SecurityContext>> inProcessKeys, KeySetSources keySets) {
 		Set<JWSAlgorithm> algorithms = algorithms(properties);
 		JwtDecoder decoder;
 		if (properties.getIssuers().isEmpty()) {
 			JWK staticKey = staticKey(properties);
 			JWSKeySelector<SecurityContext> keySelector = (staticKey != null)
 					? new StaticKeySelector(staticKey, algorithms) : new KidKeySelector(algorithms,
-							keys(properties.getIssuerUri(), properties.getJwkSetUri(), properties, inProcessKeys));
+							keys(properties.getIssuerUri(), properties.getJwkSetUri(), properties, inProcessKeys,
+									keySets));
 			decoder = decoder(keySelector, trustedIssuers(properties), properties);
 		}
 		else {
 			Map<String, JwtDecoder> decoders = new LinkedHashMap<>();
 			properties.getIssuers().values().forEach((issuer) -> decoders.put(issuer.getIssuerUri().toString(),
 					decoder(new KidKeySelector(algorithms,
-							keys(issuer.getIssuerUri(), issuer.getJwkSetUri(), properties, inProcessKeys)),
+							keys(issuer.getIssuerUri(), issuer.getJwkSetUri(), properties, inProcessKeys, keySets)),
 							List.of(issuer.getIssuerUri()), properties)));
 			decoder = new IssuerSelectingJwtDecoder(decoders);
 		}
@@ -79,7 +81,20 @@ public final class AccessTokenDecoders {
 	}
 
 	/**
-	 * Build the decoder of an application without an authorization server of its own.
+	 * Build the decoder, its JWK Set fetches unobserved.
+	 * @param properties the server properties
+	 * @param inProcessKeys the key source of an authorization server running in this application when it is the
+	 * given issuer, else {@code null}
+	 * @return the decoder
+	 */
+	public static JwtDecoder create(McpOAuthServerProperties properties,
+			Function<URI, JWKSource<SecurityContext>> inProcessKeys) {
+		return create(properties, inProcessKeys, KeySetSources.unobserved());
+	}
+
+	/**
+	 * Build the decoder of an application without an authorization server of its own, its JWK Set fetches
+	 * unobserved.
 	 * @param properties the server properties
 	 * @return the decoder
 	 */
@@ -99,8 +114,8 @@ public final class AccessTokenDecoders {
 	 * the remote ones.
 	 */
 	private static JWKSource<SecurityContext> keys(URI issuerUri, URI jwkSetUri, McpOAuthServerProperties properties,
-			Function<URI, JWKSource<SecurityContext>> inProcessKeys) {
-		JWKSource<SecurityContext> remote = remoteKeys(issuerUri, jwkSetUri, properties);
+			Function<URI, JWKSource<SecurityContext>> inProcessKeys, KeySetSources keySets) {
+		JWKSource<SecurityContext> remote = remoteKeys(issuerUri, jwkSetUri, properties, keySets);
 		JWKSource<SecurityContext> inProcess = inProcessKeys.apply(issuerUri);
 		return (inProcess != null) ? new InProcessFirstJwkSource(inProcess, remote) : remote;
 	}
@@ -170,28 +185,29 @@ public final class AccessTokenDecoders {
 	 * The keys of one issuer: its JWK Set, or the one its metadata names, found on first use.
 	 */
 	private static JWKSource<SecurityContext> remoteKeys(URI issuerUri, URI jwkSetUri,
-			McpOAuthServerProperties properties) {
+			McpOAuthServerProperties properties, KeySetSources keySets) {
 		McpOAuthServerProperties.Jwks jwks = properties.getJwks();
 		ResourceRetriever retriever = new BoundedResourceRetriever(jwks.getConnectTimeout(), jwks.getReadTimeout(),
 				JWK_SET_SIZE_LIMIT);
 		HttpsPolicy https = new HttpsPolicy(properties.isAllowInsecureHttp());
 		if (jwkSetUri != null) {
-			return remote(jwkSetUri, retriever, jwks, https);
+			return remote(jwkSetUri, retriever, jwks, https, keySets);
 		}
 		return new IssuerDiscoveryJwkSource(issuerUri, new AuthorizationServerMetadataDiscovery(retriever),
-				(discovered) -> remote(discovered, retriever, jwks, https), jwks.getRefreshCooldown(),
+				(discovered) -> remote(discovered, retriever, jwks, https, keySets), jwks.getRefreshCooldown(),
 				Clock.systemUTC());
 	}
 
 	private static JWKSource<SecurityContext> remote(URI jwkSetUri, ResourceRetriever retriever,
-			McpOAuthServerProperties.Jwks jwks, HttpsPolicy https) {
+			McpOAuthServerProperties.Jwks jwks, HttpsPolicy https, KeySetSources keySets) {
 		if (!https.permits(jwkSetUri)) {
 			throw new IllegalStateException("The JWK Set URI " + jwkSetUri
 					+ " must use https (http is allowed for loopback hosts, or with mcp.oauth.server.allow-insecure-http=true)");
 		}
 		try {
 			JWKSetSource<SecurityContext> fetches = new CooldownJwkSetSource(
-					new URLBasedJWKSetSource<>(jwkSetUri.toURL(), retriever), jwks.getRefreshCooldown().toMillis());
+					keySets.observe(jwkSetUri, new URLBasedJWKSetSource<>(jwkSetUri.toURL(), retriever)),
+					jwks.getRefreshCooldown().toMillis());
 			long ttl = jwks.getCacheTtl().toMillis();
 			long refreshTimeout = jwks.getConnectTimeout().plus(jwks.getReadTimeout()).toMillis();
 			long refreshAhead = Math.min(MAX_REFRESH_AHEAD_MILLIS, ttl / 4);

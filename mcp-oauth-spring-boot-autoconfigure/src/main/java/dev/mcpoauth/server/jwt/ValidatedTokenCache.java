@@ -3,6 +3,7 @@ package dev.mcpoauth.server.jwt;
 import java.time.Clock;
 import java.time.Instant;
 
+import dev.mcpoauth.CacheStatistics;
 import dev.mcpoauth.ExpiringCache;
 
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -47,6 +48,13 @@ public final class ValidatedTokenCache implements JwtDecoder {
 			this.entries.put(token, jwt, jwt.getExpiresAt(), now);
 		}
 		return jwt;
+	}
+
+	/**
+	 * @return the counts of the cache (a hit is a token answered without verifying it again)
+	 */
+	public CacheStatistics statistics() {
+		return this.entries.statistics();
 	}
 
 	int size() {
