@@ -15,6 +15,7 @@ import com.nimbusds.jwt.JWTParser;
 import dev.mcpoauth.client.IssuerBoundDiscovery.Discovered;
 import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
+import dev.mcpoauth.client.authorizationcode.AuthorizationCodeUserAgent;
 import dev.mcpoauth.client.discovery.BearerChallenge;
 import dev.mcpoauth.client.discovery.McpServerDiscovery;
 import dev.mcpoauth.client.token.McpTokenClient;
@@ -47,6 +48,9 @@ public final class McpAuthorization {
 
 	private final Supplier<String> resourceOwners;
 
+	/** Whether the authorization code flow's resource owner depends on the calling thread. */
+	private final boolean severalResourceOwners;
+
 	/**
 	 * @param name the registration name
 	 * @param registration the registration
@@ -59,7 +63,7 @@ public final class McpAuthorization {
 	public McpAuthorization(String name, Registration registration, McpServerDiscovery discovery,
 			Function<TokenEndpointTarget, McpTokenClient> tokenClients, IdTokenResolver idTokens,
 			Duration expiryMargin, Clock clock) {
-		this(name, registration, discovery, tokenClients, idTokens, () -> null, expiryMargin, clock);
+		this(name, registration, discovery, tokenClients, idTokens, null, expiryMargin, clock);
 	}
 
 	/**
@@ -68,18 +72,19 @@ public final class McpAuthorization {
 	 * @param discovery discovery of MCP servers and authorization servers
 	 * @param tokenClients creates the token client of the registration's flow for a discovered target
 	 * @param idTokens supplies the user's ID token (cross-app access)
-	 * @param resourceOwners supplies the name of the resource owner a call is made for, on the calling thread
-	 * (authorization code flow)
+	 * @param userAgent names the resource owner a call is made for, on the calling thread (authorization code
+	 * flow), or {@code null} when the registration has no such flow
 	 * @param expiryMargin how long before expiry a token is renewed
 	 * @param clock the clock
 	 */
 	public McpAuthorization(String name, Registration registration, McpServerDiscovery discovery,
 			Function<TokenEndpointTarget, McpTokenClient> tokenClients, IdTokenResolver idTokens,
-			Supplier<String> resourceOwners, Duration expiryMargin, Clock clock) {
+			AuthorizationCodeUserAgent userAgent, Duration expiryMargin, Clock clock) {
 		this.name = name;
 		this.registration = registration;
 		this.idTokens = idTokens;
-		this.resourceOwners = resourceOwners;
+		this.resourceOwners = (userAgent != null) ? userAgent::resourceOwner : () -> null;
+		this.severalResourceOwners = userAgent == null || userAgent.isPerUser();
 		this.targets = new IssuerBoundDiscovery(name, registration, discovery, tokenClients, clock);
 		this.slots = new TokenSlots(name, expiryMargin, clock);
 	}
@@ -151,10 +156,13 @@ public final class McpAuthorization {
 	}
 
 	/**
-	 * @return whether tokens are per user (cross-app access), so that a token request must know whose it is
+	 * @return whether tokens are per user (cross-app access; the authorization code flow with a user agent for
+	 * several users, such as a web application's), so that a token request must know whose it is, read on the
+	 * calling thread
 	 */
 	public boolean isPerUser() {
-		return this.registration.getFlow() == Flow.CROSS_APP_ACCESS;
+		return this.registration.getFlow() == Flow.CROSS_APP_ACCESS
+				|| (this.registration.getFlow() == Flow.AUTHORIZATION_CODE && this.severalResourceOwners);
 	}
 
 	/**
