@@ -86,6 +86,24 @@ class WebAuthorizationCodeFlowTests {
 	}
 
 	@Test
+	void aToolNeedingAWiderScopeSendsTheUserToAuthorizeIt() {
+		String first = redirectToAuthorizationServer();
+		assertThat(first).contains("scope=mcp:tools&");
+		assertThat(this.browser.get(this.browser.get(this.browser.approve(first)).headers().firstValue("Location")
+			.orElseThrow()).statusCode()).isEqualTo(200);
+		HttpResponse<String> stepUp = this.browser.get("/tools/admin-report");
+		assertThat(stepUp.statusCode()).as("403 insufficient_scope: a redirect, not a 500").isEqualTo(302);
+		assertThat(BrowserSession.location(stepUp)).startsWith(BASE + "/oauth2/authorize?")
+			.contains("scope=mcp:tools%20mcp:admin&");
+		HttpResponse<String> callback = this.browser.get(this.browser.approve(BrowserSession.location(stepUp)));
+		assertThat(BrowserSession.location(callback)).startsWith(BASE + "/tools/admin-report");
+		HttpResponse<String> report = this.browser.get(BrowserSession.location(callback));
+		assertThat(report.statusCode()).isEqualTo(200);
+		assertThat(report.body()).contains("admin report for subject=aToolNeedingAWiderScopeSendsTheUserToAuthorizeIt",
+				"scopes=mcp:admin mcp:tools");
+	}
+
+	@Test
 	void alteredStateIsRefusedAndNoTokenIsStored() {
 		String answer = this.browser.approve(redirectToAuthorizationServer());
 		String altered = answer.replaceFirst("state=([^&]*)", "state=x$1");
