@@ -168,7 +168,8 @@ public final class McpOAuthClientAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		AuthorizationCodeUserAgent mcpOAuthAuthorizationCodeUserAgent(AuthorizationCodeState authorizationCodeState) {
+		AuthorizationCodeUserAgent mcpOAuthWebAuthorizationCodeUserAgent(
+				AuthorizationCodeState authorizationCodeState) {
 			return new WebAuthorizationCodeUserAgent(authorizationCodeState);
 		}
 

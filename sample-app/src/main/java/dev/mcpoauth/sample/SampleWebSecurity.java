@@ -22,6 +22,7 @@ import org.springframework.security.oauth2.server.authorization.context.Authoriz
 import org.springframework.security.web.DefaultRedirectStrategy;
 import org.springframework.security.web.RedirectStrategy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -76,15 +77,16 @@ class SampleWebSecurity {
 	 * Spring Authorization Server's successful authorization response (the code and the state, to the client's
 	 * redirect URI), with the issuer identifier as {@code iss} (RFC 9207).
 	 */
-	static final class IssuerInResponse
-			implements org.springframework.security.web.authentication.AuthenticationSuccessHandler {
+	static final class IssuerInResponse implements AuthenticationSuccessHandler {
 
 		private final RedirectStrategy redirects = new DefaultRedirectStrategy();
 
 		@Override
 		public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
 				Authentication authentication) throws IOException {
-			OAuth2AuthorizationCodeRequestAuthenticationToken answer = (OAuth2AuthorizationCodeRequestAuthenticationToken) authentication;
+			if (!(authentication instanceof OAuth2AuthorizationCodeRequestAuthenticationToken answer)) {
+				throw new IllegalStateException("Not an authorization code request: " + authentication.getClass());
+			}
 			UriComponentsBuilder redirect = UriComponentsBuilder.fromUriString(answer.getRedirectUri())
 				.queryParam("code", answer.getAuthorizationCode().getTokenValue());
 			if (answer.getState() != null) {

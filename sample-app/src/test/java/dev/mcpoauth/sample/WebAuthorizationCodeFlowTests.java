@@ -133,8 +133,9 @@ class WebAuthorizationCodeFlowTests {
 	void errorAnswerIsShownEscaped() {
 		String answer = this.browser.approve(redirectToAuthorizationServer());
 		String state = answer.replaceFirst(".*[?&]state=([^&]*).*", "$1");
-		HttpResponse<String> refused = this.browser.get(CALLBACK + "?error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state="
-				+ state + "&iss=" + BASE.replace(":", "%3A").replace("/", "%2F"));
+		HttpResponse<String> refused = this.browser.get(CALLBACK + "?error=access_denied"
+				+ "&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state=" + state + "&iss="
+				+ BASE.replace(":", "%3A").replace("/", "%2F"));
 		assertRefused(refused, "access_denied");
 		assertThat(refused.body()).contains("&lt;script&gt;").doesNotContain("<script>");
 		assertNoTokenStored();

@@ -44,7 +44,7 @@ public final class McpOAuthClientWebSecurity {
 
 	private final Set<String> callbackPaths;
 
-	private final AuthorizationRequestRepository<OAuth2AuthorizationRequest> authorizationRequests = new HttpSessionOAuth2AuthorizationRequestRepository();
+	private final AuthorizationRequestRepository<OAuth2AuthorizationRequest> authorizationRequests;
 
 	/**
 	 * @param state the flow's client registrations, token store and waiting authorization requests
@@ -52,6 +52,7 @@ public final class McpOAuthClientWebSecurity {
 	 */
 	public McpOAuthClientWebSecurity(AuthorizationCodeState state, Collection<URI> redirectUris) {
 		this.state = state;
+		this.authorizationRequests = new HttpSessionOAuth2AuthorizationRequestRepository();
 		this.callbackPaths = new LinkedHashSet<>();
 		redirectUris.forEach((uri) -> this.callbackPaths.add((uri.getRawPath() == null || uri.getRawPath().isEmpty())
 				? "/" : uri.getRawPath()));
