@@ -16,6 +16,7 @@ import dev.mcpoauth.CacheStatistics;
 import dev.mcpoauth.client.IssuerBoundDiscovery.Discovered;
 import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
+import dev.mcpoauth.client.authorizationcode.AuthorizationCodeUserAgent;
 import dev.mcpoauth.client.discovery.BearerChallenge;
 import dev.mcpoauth.client.discovery.McpServerDiscovery;
 import dev.mcpoauth.client.dpop.DPoPProofs;
@@ -56,6 +57,9 @@ public final class McpAuthorization {
 
 	private final Supplier<String> resourceOwners;
 
+	/** Whether the authorization code flow's resource owner depends on the calling thread. */
+	private final boolean severalResourceOwners;
+
 	private final DPoPProofs dpop;
 
 	/**
@@ -70,7 +74,7 @@ public final class McpAuthorization {
 	public McpAuthorization(String name, Registration registration, McpServerDiscovery discovery,
 			Function<TokenEndpointTarget, McpTokenClient> tokenClients, IdTokenResolver idTokens,
 			Duration expiryMargin, Clock clock) {
-		this(name, registration, discovery, tokenClients, idTokens, () -> null, expiryMargin, clock);
+		this(name, registration, discovery, tokenClients, idTokens, null, expiryMargin, clock);
 	}
 
 	/**
@@ -79,15 +83,15 @@ public final class McpAuthorization {
 	 * @param discovery discovery of MCP servers and authorization servers
 	 * @param tokenClients creates the token client of the registration's flow for a discovered target
 	 * @param idTokens supplies the user's ID token (cross-app access)
-	 * @param resourceOwners supplies the name of the resource owner a call is made for, on the calling thread
-	 * (authorization code flow)
+	 * @param userAgent names the resource owner a call is made for, on the calling thread (authorization code
+	 * flow), or {@code null} when the registration has no such flow
 	 * @param expiryMargin how long before expiry a token is renewed
 	 * @param clock the clock
 	 */
 	public McpAuthorization(String name, Registration registration, McpServerDiscovery discovery,
 			Function<TokenEndpointTarget, McpTokenClient> tokenClients, IdTokenResolver idTokens,
-			Supplier<String> resourceOwners, Duration expiryMargin, Clock clock) {
-		this(name, registration, discovery, tokenClients, idTokens, resourceOwners, null, expiryMargin, clock);
+			AuthorizationCodeUserAgent userAgent, Duration expiryMargin, Clock clock) {
+		this(name, registration, discovery, tokenClients, idTokens, userAgent, null, expiryMargin, clock);
 	}
 
 	/**
@@ -96,8 +100,8 @@ public final class McpAuthorization {
 	 * @param discovery discovery of MCP servers and authorization servers
 	 * @param tokenClients creates the token client of the registration's flow for a discovered target
 	 * @param idTokens supplies the user's ID token (cross-app access)
-	 * @param resourceOwners supplies the name of the resource owner a call is made for, on the calling thread
-	 * (authorization code flow)
+	 * @param userAgent names the resource owner a call is made for, on the calling thread (authorization code
+	 * flow), or {@code null} when the registration has no such flow
 	 * @param dpop the registration's DPoP proofs (the same its token requests use), or {@code null} for bearer
 	 * tokens
 	 * @param expiryMargin how long before expiry a token is renewed
@@ -105,12 +109,13 @@ public final class McpAuthorization {
 	 */
 	public McpAuthorization(String name, Registration registration, McpServerDiscovery discovery,
 			Function<TokenEndpointTarget, McpTokenClient> tokenClients, IdTokenResolver idTokens,
-			Supplier<String> resourceOwners, DPoPProofs dpop, Duration expiryMargin, Clock clock) {
+			AuthorizationCodeUserAgent userAgent, DPoPProofs dpop, Duration expiryMargin, Clock clock) {
 		this.dpop = dpop;
 		this.name = name;
 		this.registration = registration;
 		this.idTokens = idTokens;
-		this.resourceOwners = resourceOwners;
+		this.resourceOwners = (userAgent != null) ? userAgent::resourceOwner : () -> null;
+		this.severalResourceOwners = userAgent == null || userAgent.isPerUser();
 		this.targets = new IssuerBoundDiscovery(name, registration, discovery, tokenClients, clock);
 		this.slots = new TokenSlots(name, expiryMargin, clock);
 	}
@@ -243,10 +248,13 @@ public final class McpAuthorization {
 	}
 
 	/**
-	 * @return whether tokens are per user (cross-app access), so that a token request must know whose it is
+	 * @return whether tokens are per user (cross-app access; the authorization code flow with a user agent for
+	 * several users, such as a web application's), so that a token request must know whose it is, read on the
+	 * calling thread
 	 */
 	public boolean isPerUser() {
-		return this.registration.getFlow() == Flow.CROSS_APP_ACCESS;
+		return this.registration.getFlow() == Flow.CROSS_APP_ACCESS
+				|| (this.registration.getFlow() == Flow.AUTHORIZATION_CODE && this.severalResourceOwners);
 	}
 
 	/**

@@ -15,13 +15,15 @@ import org.apache.commons.logging.LogFactory;
 
 import dev.mcpoauth.client.McpOAuthClientProperties.Flow;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
+import dev.mcpoauth.client.authorizationcode.AuthorizationCodeState;
 import dev.mcpoauth.client.authorizationcode.AuthorizationCodeTokenClients;
 import dev.mcpoauth.client.authorizationcode.AuthorizationCodeUserAgent;
 import dev.mcpoauth.client.authorizationcode.ClientIdMetadataDocumentFilter;
 import dev.mcpoauth.client.authorizationcode.ClientIdMetadataDocuments;
 import dev.mcpoauth.client.authorizationcode.HeadlessAuthorizationCodeUserAgent;
 import dev.mcpoauth.client.authorizationcode.McpAuthorizedClientServiceFactory;
-import dev.mcpoauth.client.authorizationcode.McpClientRegistrationRepository;
+import dev.mcpoauth.client.authorizationcode.McpOAuthClientWebSecurity;
+import dev.mcpoauth.client.authorizationcode.WebAuthorizationCodeUserAgent;
 import dev.mcpoauth.client.discovery.McpServerDiscovery;
 import dev.mcpoauth.client.dpop.DPoPProofs;
 import dev.mcpoauth.client.token.AssertionSigningKey;
@@ -60,7 +62,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationCodeGrantFilter;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 
 /**
@@ -142,8 +145,16 @@ public final class McpOAuthClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	AuthorizationCodeState mcpOAuthAuthorizationCodeState(
+			ObjectProvider<McpAuthorizedClientServiceFactory> tokenStores) {
+		return new AuthorizationCodeState(tokenStores.getIfAvailable(() -> InMemoryOAuth2AuthorizedClientService::new),
+				Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	McpOAuthClients mcpOAuthClients(ClientAssertionFactory assertions, IdTokenResolver idTokens,
-			AuthorizationCodeUserAgent userAgent, ObjectProvider<McpAuthorizedClientServiceFactory> tokenStores,
+			AuthorizationCodeUserAgent userAgent, AuthorizationCodeState authorizationCodeState,
 			WorkloadIdentityTokenSource workloadTokens, AuthorizationServerStatuses statuses,
 			ObjectProvider<ObservationRegistry> observationRegistry) {
 		ObservationRegistry observations = observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP);
@@ -151,10 +162,6 @@ public final class McpOAuthClientAutoConfiguration {
 				this.properties.getReadTimeout(), 256 * 1024);
 		McpServerDiscovery discovery = new McpServerDiscovery(retriever,
 				new HttpsPolicy(this.properties.isAllowInsecureHttp()));
-		McpClientRegistrationRepository clientRegistrations = new McpClientRegistrationRepository();
-		OAuth2AuthorizedClientService authorizedClients = tokenStores
-			.getIfAvailable(() -> InMemoryOAuth2AuthorizedClientService::new)
-			.create(clientRegistrations);
 		Map<String, McpAuthorization> authorizations = new LinkedHashMap<>();
 		this.properties.getRegistrations().forEach((name, registration) -> {
 			DPoPProofs dpop = registration.getDpop().isEnabled()
@@ -163,15 +170,16 @@ public final class McpOAuthClientAutoConfiguration {
 					this.properties.getConnectTimeout(), this.properties.getReadTimeout(), statuses.status(name),
 					observations);
 			AuthorizationCodeTokenClients authorizationCode = (registration.getFlow() == Flow.AUTHORIZATION_CODE)
-					? new AuthorizationCodeTokenClients(endpoints, userAgent, clientRegistrations, authorizedClients,
+					? new AuthorizationCodeTokenClients(endpoints, userAgent, authorizationCodeState,
 							this.properties.getConnectTimeout(), this.properties.getReadTimeout(),
 							this.properties.getExpiryMargin(), Clock.systemUTC())
 					: null;
 			authorizations.put(name, new McpAuthorization(name, registration, discovery,
 					(target) -> tokenClient(endpoints, registration, target, discovery, authorizationCode, workloadTokens),
-					idTokens, userAgent::resourceOwner, dpop, this.properties.getExpiryMargin(), Clock.systemUTC()));
+					idTokens, userAgent, dpop, this.properties.getExpiryMargin(), Clock.systemUTC()));
 		});
-		return new McpOAuthClients(authorizations, this.properties.getMaxStepUps(), clientRegistrations);
+		return new McpOAuthClients(authorizations, this.properties.getMaxStepUps(),
+				authorizationCodeState.clientRegistrations());
 	}
 
 	private McpTokenClient tokenClient(TokenEndpoints endpoints, Registration registration,
@@ -191,6 +199,38 @@ public final class McpOAuthClientAutoConfiguration {
 				: discovery.authorizationServer(idp.getIdpIssuerUri()).tokenEndpoint();
 		return new CrossAppAccessTokenClient(endpoints, target, idpTokenUri, this.properties.getConnectTimeout(),
 				this.properties.getReadTimeout());
+	}
+
+	/**
+	 * In a servlet web application with Spring Security's web and OAuth2 client filters, the authorization code flow
+	 * is for the signed-in user, whose browser is sent to the authorization server: the
+	 * {@link WebAuthorizationCodeUserAgent} (in place of the headless one), and the redirect and callback filters that
+	 * the application adds to its own chain with {@link McpOAuthClientWebSecurity#applyTo}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ HttpSecurity.class, OAuth2AuthorizationCodeGrantFilter.class })
+	static class WebAuthorizationCodeConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		AuthorizationCodeUserAgent mcpOAuthWebAuthorizationCodeUserAgent(
+				AuthorizationCodeState authorizationCodeState) {
+			return new WebAuthorizationCodeUserAgent(authorizationCodeState);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		McpOAuthClientWebSecurity mcpOAuthClientWebSecurity(AuthorizationCodeState authorizationCodeState,
+				McpOAuthClientProperties properties) {
+			return new McpOAuthClientWebSecurity(authorizationCodeState, properties.getRegistrations()
+				.values()
+				.stream()
+				.filter((registration) -> registration.getFlow() == Flow.AUTHORIZATION_CODE)
+				.map((registration) -> registration.getAuthorizationCode().getRedirectUri())
+				.toList());
+		}
+
 	}
 
 	/**

@@ -15,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 
 import dev.mcpoauth.CacheStatistics;
 
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
@@ -43,8 +44,11 @@ final class TokenSlot {
 
 	private volatile Held current;
 
-	/** The scopes of the last token received; {@code null} before the first. */
+	/** The scopes of the last token received, or asked for by the authorization under way; {@code null} before. */
 	private Set<String> scopes;
+
+	/** Whether the user's browser was sent to authorize {@link #scopes}, and no token arrived since. */
+	private volatile boolean awaitingAuthorization;
 
 	TokenSlot(String registration, Duration expiryMargin, Clock clock, CacheStatistics statistics) {
 		this.registration = registration;
@@ -124,11 +128,12 @@ final class TokenSlot {
 
 	/**
 	 * @param now the time
-	 * @return whether the slot holds no token that can still be used
+	 * @return whether the slot holds no token that can still be used, and waits for no authorization in the user's
+	 * browser (whose scopes it keeps)
 	 */
 	boolean isSpentAt(Instant now) {
 		Held held = this.current;
-		return held == null || !held.usableAt(now);
+		return (held == null || !held.usableAt(now)) && !this.awaitingAuthorization;
 	}
 
 	/**
@@ -147,7 +152,17 @@ final class TokenSlot {
 	private Held obtain(Set<String> requested, Function<Set<String>, OAuth2AccessTokenResponse> request,
 			boolean afterRefusal, boolean stepUp) {
 		Set<String> asked = Collections.unmodifiableSet(new LinkedHashSet<>(requested));
-		OAuth2AccessToken token = request.apply(asked).getAccessToken();
+		OAuth2AccessToken token;
+		try {
+			token = request.apply(asked).getAccessToken();
+		}
+		catch (ClientAuthorizationRequiredException ex) {
+			// The user's browser goes to the authorization server (the web front end of the authorization code
+			// flow): the call after their return asks for these scopes again, not for the initial ones.
+			this.scopes = asked;
+			this.awaitingAuthorization = true;
+			throw ex;
+		}
 		Set<String> granted = token.getScopes().isEmpty() ? asked : token.getScopes();
 		if (stepUp && !granted.containsAll(asked)) {
 			throw new McpOAuthClientException(this.registration, "invalid_scope",
@@ -156,6 +171,7 @@ final class TokenSlot {
 					0);
 		}
 		this.scopes = asked;
+		this.awaitingAuthorization = false;
 		this.current = held(token, granted, afterRefusal);
 		this.statistics.put();
 		if (logger.isDebugEnabled() || stepUp) {

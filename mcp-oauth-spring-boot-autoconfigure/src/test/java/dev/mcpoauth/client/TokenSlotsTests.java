@@ -8,6 +8,7 @@ import java.util.function.Function;
 import dev.mcpoauth.TestClock;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
@@ -55,6 +56,23 @@ class TokenSlotsTests {
 					throw new McpOAuthClientException("s", "invalid_grant", null, 400);
 				})));
 		assertThat(this.slots.size()).isZero();
+	}
+
+	@Test
+	void aSlotWhoseUserWasSentToAuthorizeKeepsTheScopesAskedForUntilTheTokenArrives() {
+		java.util.List<Set<String>> asked = new java.util.ArrayList<>();
+		assertThatExceptionOfType(ClientAuthorizationRequiredException.class).isThrownBy(() -> this.slots.with("alice",
+				(slot) -> slot.renew(null, Set.of("mcp:tools"), true, Set::of, (scopes) -> {
+					asked.add(scopes);
+					throw new ClientAuthorizationRequiredException("s@1");
+				})));
+		assertThat(this.slots.size()).as("kept while the browser is away").isEqualTo(1);
+		String token = this.slots.with("alice", (slot) -> slot.token(() -> Set.of("initial"), (scopes) -> {
+			asked.add(scopes);
+			return issuing(300).apply(scopes);
+		}));
+		assertThat(token).isEqualTo("at-1");
+		assertThat(asked).containsExactly(Set.of("mcp:tools"), Set.of("mcp:tools"));
 	}
 
 	@Test

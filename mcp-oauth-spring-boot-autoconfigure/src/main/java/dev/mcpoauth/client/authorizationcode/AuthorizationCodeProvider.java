@@ -68,6 +68,21 @@ final class AuthorizationCodeProvider implements OAuth2AuthorizedClientProvider 
 	/** Context attribute: the client's current registration at this authorization server. */
 	static final String REGISTRATION = AuthorizationCodeProvider.class.getName() + ".registration";
 
+	/** Authorization request attribute: the registration name. */
+	static final String REGISTRATION_NAME = AuthorizationCodeProvider.class.getName() + ".registrationName";
+
+	/** Authorization request attribute: the resource owner the request is for. */
+	static final String RESOURCE_OWNER = AuthorizationCodeProvider.class.getName() + ".resourceOwner";
+
+	/** Authorization request attribute: the issuer identifier of the authorization server it is sent to. */
+	static final String ISSUER = AuthorizationCodeProvider.class.getName() + ".issuer";
+
+	/**
+	 * Authorization request attribute: whether that server advertises
+	 * {@code authorization_response_iss_parameter_supported} ({@code Boolean}).
+	 */
+	static final String ISS_ADVERTISED = AuthorizationCodeProvider.class.getName() + ".issAdvertised";
+
 	private static final Log logger = LogFactory.getLog(AuthorizationCodeProvider.class);
 
 	private static final StringKeyGenerator STATES = new Base64StringKeyGenerator(Base64.getUrlEncoder());
@@ -205,16 +220,20 @@ final class AuthorizationCodeProvider implements OAuth2AuthorizedClientProvider 
 			.redirectUri(registration.getRedirectUri())
 			.scopes(requested)
 			.state(STATES.generateKey())
-			.attributes((attributes) -> attributes.put(OAuth2ParameterNames.REGISTRATION_ID,
-					registration.getRegistrationId()));
+			.attributes((attributes) -> {
+				attributes.put(OAuth2ParameterNames.REGISTRATION_ID, registration.getRegistrationId());
+				attributes.put(REGISTRATION_NAME, this.name);
+				attributes.put(RESOURCE_OWNER, owner);
+				attributes.put(ISSUER, this.target.issuer().toString());
+				attributes.put(ISS_ADVERTISED, server.issParameterSupported());
+			});
 		if (this.sendResource) {
 			builder.additionalParameters((parameters) -> parameters.put("resource", this.target.resource().toString()));
 		}
 		OAuth2AuthorizationRequestCustomizers.withPkce().accept(builder);
 		OAuth2AuthorizationRequest request = builder.build();
 		URI redirect = this.userAgent.authorize(this.name, request);
-		OAuth2AuthorizationResponse response = AuthorizationResponses.read(this.name, redirect, request,
-				this.target.issuer().toString(), server.issParameterSupported());
+		OAuth2AuthorizationResponse response = AuthorizationResponses.read(redirect, request);
 		OAuth2AuthorizationCodeAuthenticationToken result;
 		try {
 			result = (OAuth2AuthorizationCodeAuthenticationToken) this.codeExchange.authenticate(

@@ -12,10 +12,12 @@ import dev.mcpoauth.client.token.TokenEndpoints;
 
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.authentication.OAuth2AuthorizationCodeAuthenticationProvider;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -45,6 +47,8 @@ final class AuthorizationCodeTokenClient implements McpTokenClient {
 
 	private final AuthorizedClientServiceOAuth2AuthorizedClientManager manager;
 
+	private final RestClientAuthorizationCodeTokenResponseClient codes;
+
 	private final TokenEndpoints endpoints;
 
 	private final Clock clock;
@@ -61,6 +65,7 @@ final class AuthorizationCodeTokenClient implements McpTokenClient {
 		this.clock = clock;
 		RestClientAuthorizationCodeTokenResponseClient codes = new RestClientAuthorizationCodeTokenResponseClient();
 		endpoints.configureForTarget(codes, target);
+		this.codes = codes;
 		RestClientRefreshTokenTokenResponseClient refreshes = new RestClientRefreshTokenTokenResponseClient();
 		endpoints.configureForTarget(refreshes, target);
 		this.manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(repository, service);
@@ -81,6 +86,9 @@ final class AuthorizationCodeTokenClient implements McpTokenClient {
 		try {
 			client = this.manager.authorize(request);
 		}
+		catch (ClientAuthorizationRequiredException ex) {
+			throw ex;
+		}
 		catch (OAuth2AuthorizationException ex) {
 			throw this.endpoints.translate(ex);
 		}
@@ -89,6 +97,25 @@ final class AuthorizationCodeTokenClient implements McpTokenClient {
 					"No authorized client for " + this.target.issuer(), 0);
 		}
 		return response(client.getAccessToken());
+	}
+
+	/**
+	 * Exchange the code of an authorization response that came back to a web application's callback (the
+	 * {@code state} was checked by Spring Security, the rest by {@link AuthorizationResponses}): the token request
+	 * carries the {@code code_verifier}, {@code redirect_uri}, {@code resource} and the client's authentication, as
+	 * for the headless flow. Scopes the response does not name are those asked for (RFC 6749 section 5.1).
+	 * @param grantRequest the grant request
+	 * @return the token response
+	 * @throws McpOAuthClientException when the authorization server refuses it
+	 */
+	OAuth2AccessTokenResponse exchange(OAuth2AuthorizationCodeGrantRequest grantRequest) {
+		OAuth2AccessTokenResponse response = this.endpoints.exchange(() -> this.codes.getTokenResponse(grantRequest));
+		if (!response.getAccessToken().getScopes().isEmpty()) {
+			return response;
+		}
+		return OAuth2AccessTokenResponse.withResponse(response)
+			.scopes(grantRequest.getAuthorizationExchange().getAuthorizationRequest().getScopes())
+			.build();
 	}
 
 	/**

@@ -7,13 +7,13 @@ import dev.mcpoauth.client.token.McpTokenClient;
 import dev.mcpoauth.client.token.TokenEndpointTarget;
 import dev.mcpoauth.client.token.TokenEndpoints;
 
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 
 /**
  * Makes the authorization code flow's token client of one registration for each authorization server it is sent to.
  * The client's identity at each authorization server (configured, a client ID metadata document, or dynamic
  * registration) is kept here for the life of the registration, per issuer; tokens are kept in the
- * {@link OAuth2AuthorizedClientService}, under a registration id that names the issuer too.
+ * {@link AuthorizationCodeState}'s {@code OAuth2AuthorizedClientService}, under a registration id that names the
+ * issuer too, and each token client is made known there for a web application's callback.
  */
 public final class AuthorizationCodeTokenClients {
 
@@ -21,9 +21,7 @@ public final class AuthorizationCodeTokenClients {
 
 	private final ClientIdentities identities;
 
-	private final McpClientRegistrationRepository repository;
-
-	private final OAuth2AuthorizedClientService service;
+	private final AuthorizationCodeState state;
 
 	private final AuthorizationCodeUserAgent userAgent;
 
@@ -34,26 +32,23 @@ public final class AuthorizationCodeTokenClients {
 	/**
 	 * @param endpoints the registration's token-endpoint support
 	 * @param userAgent takes authorization requests to the resource owner
-	 * @param repository where the flow's client registrations are kept
-	 * @param service where its tokens are kept
+	 * @param state where the flow's client registrations and tokens are kept
 	 * @param connectTimeout connect timeout of registration requests
 	 * @param readTimeout read timeout of registration requests
 	 * @param expiryMargin how long before expiry a token is renewed
 	 * @param clock the clock
 	 */
 	public AuthorizationCodeTokenClients(TokenEndpoints endpoints, AuthorizationCodeUserAgent userAgent,
-			McpClientRegistrationRepository repository, OAuth2AuthorizedClientService service,
-			Duration connectTimeout, Duration readTimeout, Duration expiryMargin, Clock clock) {
+			AuthorizationCodeState state, Duration connectTimeout, Duration readTimeout, Duration expiryMargin, Clock clock) {
 		this.endpoints = endpoints;
 		this.userAgent = userAgent;
-		this.repository = repository;
-		this.service = service;
+		this.state = state;
 		this.expiryMargin = expiryMargin;
 		this.clock = clock;
 		this.identities = new ClientIdentities(endpoints.registrationName(), endpoints.registration(),
 				new DynamicClientRegistration(endpoints.registrationName(),
 						endpoints.authorizationServerClient(connectTimeout, readTimeout)),
-				repository, clock);
+				state.clientRegistrations(), clock);
 	}
 
 	/**
@@ -61,8 +56,12 @@ public final class AuthorizationCodeTokenClients {
 	 * @return its token client
 	 */
 	public McpTokenClient create(TokenEndpointTarget target) {
-		return new AuthorizationCodeTokenClient(this.endpoints, target, this.identities, this.repository, this.service,
-				this.userAgent, this.expiryMargin, this.clock);
+		AuthorizationCodeTokenClient client = new AuthorizationCodeTokenClient(this.endpoints, target,
+				this.identities, this.state.clientRegistrations(), this.state.authorizedClients(), this.userAgent,
+				this.expiryMargin, this.clock);
+		this.state.register(ClientIdentities.registrationId(this.endpoints.registrationName(), target.issuer(),
+				target.resource()), client);
+		return client;
 	}
 
 	@Override

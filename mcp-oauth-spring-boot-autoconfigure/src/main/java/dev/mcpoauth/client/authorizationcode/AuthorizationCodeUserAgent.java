@@ -13,7 +13,8 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequ
  * The default, {@link HeadlessAuthorizationCodeUserAgent}, follows the authorization request itself, for an
  * authorization server that approves without interaction. A web application's implementation sends the user's
  * browser there instead (for example with Spring Security's {@code OAuth2AuthorizationRequestRedirectFilter}) and
- * takes the answer at its callback. Declare a bean of this type to replace the default.
+ * takes the answer at its callback ({@link WebAuthorizationCodeUserAgent}, the default of a servlet web application).
+ * Declare a bean of this type to replace the default.
  */
 public interface AuthorizationCodeUserAgent {
 
@@ -23,6 +24,16 @@ public interface AuthorizationCodeUserAgent {
 	 * @return the resource owner's name, or {@code null} when there is none (the call then fails)
 	 */
 	String resourceOwner();
+
+	/**
+	 * Whether calls are made for several resource owners, so that whom a call is for must be read on the calling
+	 * thread and carried to the MCP transport's threads (never read there). The default; a user agent with a single
+	 * resource owner (the headless one) says {@code false}.
+	 * @return whether the resource owner depends on the calling thread
+	 */
+	default boolean isPerUser() {
+		return true;
+	}
 
 	/**
 	 * Have the resource owner approve an authorization request, and return where the authorization server sent

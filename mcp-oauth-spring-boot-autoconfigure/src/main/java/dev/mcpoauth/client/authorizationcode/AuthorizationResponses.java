@@ -43,6 +43,20 @@ final class AuthorizationResponses {
 	}
 
 	/**
+	 * Check and read the answer to an authorization request built by {@link AuthorizationCodeProvider} (which names
+	 * the registration, the issuer and whether it advertises {@code iss} in the request's attributes).
+	 * @param redirect where the authorization server sent the resource owner back
+	 * @param request the authorization request
+	 * @return the response, for the code exchange
+	 * @throws McpOAuthClientException when the answer is refused or is an error
+	 */
+	static OAuth2AuthorizationResponse read(URI redirect, OAuth2AuthorizationRequest request) {
+		return read(request.getAttribute(AuthorizationCodeProvider.REGISTRATION_NAME), redirect, request,
+				request.getAttribute(AuthorizationCodeProvider.ISSUER),
+				Boolean.TRUE.equals(request.getAttribute(AuthorizationCodeProvider.ISS_ADVERTISED)));
+	}
+
+	/**
 	 * Check and read an authorization response.
 	 * @param registration the registration name
 	 * @param redirect where the authorization server sent the resource owner back
@@ -52,8 +66,8 @@ final class AuthorizationResponses {
 	 * @return the response, for the code exchange
 	 * @throws McpOAuthClientException when the answer is refused or is an error
 	 */
-	static OAuth2AuthorizationResponse read(String registration, URI redirect, OAuth2AuthorizationRequest request,
-			String issuer, boolean issAdvertised) {
+	private static OAuth2AuthorizationResponse read(String registration, URI redirect,
+			OAuth2AuthorizationRequest request, String issuer, boolean issAdvertised) {
 		URI expected = URI.create(request.getRedirectUri());
 		if (!sameEndpoint(redirect, expected)) {
 			throw new McpOAuthClientException(registration, "invalid_redirect", "The authorization server sent the "

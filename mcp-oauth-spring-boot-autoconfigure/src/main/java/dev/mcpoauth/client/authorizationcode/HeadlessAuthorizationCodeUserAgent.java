@@ -52,6 +52,11 @@ public final class HeadlessAuthorizationCodeUserAgent implements AuthorizationCo
 	}
 
 	@Override
+	public boolean isPerUser() {
+		return false;
+	}
+
+	@Override
 	public URI authorize(String registration, OAuth2AuthorizationRequest authorizationRequest) {
 		URI request = URI.create(authorizationRequest.getAuthorizationRequestUri());
 		String endpoint = authorizationRequest.getAuthorizationUri();

@@ -1,0 +1,72 @@
+package dev.mcpoauth.client.authorizationcode;
+
+import java.net.URI;
+
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+
+/**
+ * The user agent of a servlet web application: every call is for the signed-in user (the name of the
+ * {@link Authentication} in Spring Security's context; no one when nobody is signed in, or anonymously), and an
+ * authorization the user has not given sends their browser to the authorization server. It cannot wait for the
+ * answer: it keeps the authorization request the flow built ({@link AuthorizationCodeState}) and throws
+ * Spring Security's {@link ClientAuthorizationRequiredException}, which reaches the
+ * {@code OAuth2AuthorizationRequestRedirectFilter} that {@link McpOAuthClientWebSecurity} adds to the application's
+ * security filter chain; that filter saves the request in the session and redirects the browser. The answer comes
+ * back to the {@code redirect-uri}, where the callback checks it and stores the tokens; the browser then returns to
+ * the page that needed them, whose call now finds them.
+ */
+public final class WebAuthorizationCodeUserAgent implements AuthorizationCodeUserAgent {
+
+	private final AuthorizationCodeState state;
+
+	private final SecurityContextHolderStrategy securityContexts = SecurityContextHolder.getContextHolderStrategy();
+
+	/**
+	 * @param state where the authorization request waits for the browser
+	 */
+	public WebAuthorizationCodeUserAgent(AuthorizationCodeState state) {
+		this.state = state;
+	}
+
+	@Override
+	public String resourceOwner() {
+		return signedInUser(this.securityContexts);
+	}
+
+	/**
+	 * The name of the signed-in user, or {@code null} when nobody is signed in (or only anonymously).
+	 * @param securityContexts the security context strategy
+	 * @return the name, or {@code null}
+	 */
+	static String signedInUser(SecurityContextHolderStrategy securityContexts) {
+		Authentication authentication = securityContexts.getContext().getAuthentication();
+		if (authentication == null || !authentication.isAuthenticated()
+				|| authentication instanceof AnonymousAuthenticationToken) {
+			return null;
+		}
+		return authentication.getName();
+	}
+
+	/**
+	 * Never returns: keeps the request for the user's browser and throws.
+	 * @throws ClientAuthorizationRequiredException always, naming the client registration
+	 */
+	@Override
+	public URI authorize(String registration, OAuth2AuthorizationRequest authorizationRequest) {
+		this.state.await(authorizationRequest);
+		throw new ClientAuthorizationRequiredException(
+				authorizationRequest.getAttribute(OAuth2ParameterNames.REGISTRATION_ID));
+	}
+
+	@Override
+	public String toString() {
+		return "WebAuthorizationCodeUserAgent";
+	}
+
+}
