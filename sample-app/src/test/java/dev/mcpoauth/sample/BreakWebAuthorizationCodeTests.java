@@ -77,6 +77,21 @@ class BreakWebAuthorizationCodeTests {
 		assertThat(injected.body()).contains("<p id=\"error\">invalid_request</p>");
 	}
 
+	/**
+	 * Content injection at the application's origin: a request to the callback that matches no authorization request
+	 * of the session (no state at all) gets the 400 page with the attacker's {@code error} and
+	 * {@code error_description} on it (escaped, but shown as the application's own words), so a link to the
+	 * application can show the victim any text the attacker likes (phishing: "call this number", "sign in at ...").
+	 * An answer that matches no request is not the authorization server's: it should get a fixed message.
+	 */
+	@Test
+	void unsolicitedErrorAnswerDoesNotShowTheAttackersText() {
+		HttpResponse<String> page = this.browser.get(CALLBACK + "?error=account_locked&error_description="
+				+ "Your+account+is+locked.+Call+support+at+%2B1-555-0100+or+sign+in+again+at+https%3A%2F%2Fattacker.example");
+		assertThat(page.statusCode()).isEqualTo(400);
+		assertThat(page.body()).doesNotContain("attacker.example").doesNotContain("account_locked");
+	}
+
 	/** The users of these tests, one per test, all with the password {@code demo-password}. */
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Users {

@@ -1,13 +1,26 @@
 package dev.mcpoauth.client.authorizationcode;
 
+import java.time.Clock;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.mcpoauth.client.McpOAuthClientAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Configurations the web front end of the authorization code flow should refuse at start-up (security review of
@@ -59,6 +72,43 @@ class BreakWebAuthorizationCodeConfigurationTests {
 			.run((context) -> {
 				assertThat(context).as("two registrations on one redirect-uri").hasFailed();
 			});
+	}
+
+	@AfterEach
+	void signOut() {
+		SecurityContextHolder.clearContext();
+	}
+
+	/**
+	 * The waiting request (and the token store, and the token slots) are keyed by {@code Authentication.getName()}
+	 * only. In an application with two ways to sign in (form login for local accounts, and e.g. OAuth2 login, a JWT
+	 * bearer or pre-authentication from a proxy), a user of the second kind named like a local user is handed that
+	 * user's authorization request, and then their stored MCP tokens. The resolver should not hand a request made
+	 * under one kind of authentication to another.
+	 */
+	@Test
+	void sameNameUnderAnotherAuthenticationGetsNoWaitingRequest() {
+		AuthorizationCodeState state = new AuthorizationCodeState(InMemoryOAuth2AuthorizedClientService::new,
+				Clock.systemUTC());
+		WebAuthorizationCodeUserAgent agent = new WebAuthorizationCodeUserAgent(state);
+		SecurityContextHolder.getContext()
+			.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("alice", null, List.of()));
+		OAuth2AuthorizationRequest request = OAuth2AuthorizationRequest.authorizationCode()
+			.authorizationUri("https://as.example/authorize")
+			.clientId("c")
+			.redirectUri("https://app.example/mcp/callback")
+			.state("st")
+			.attributes((attributes) -> {
+				attributes.put(OAuth2ParameterNames.REGISTRATION_ID, "s@0123");
+				attributes.put(AuthorizationCodeProvider.RESOURCE_OWNER, agent.resourceOwner());
+			})
+			.build();
+		assertThatExceptionOfType(ClientAuthorizationRequiredException.class)
+			.isThrownBy(() -> agent.authorize("s", request));
+		SecurityContextHolder.getContext()
+			.setAuthentication(new TestingAuthenticationToken("alice", null, "ROLE_EXTERNAL"));
+		assertThat(new McpAuthorizationRequestResolver(state).resolve(new MockHttpServletRequest(), "s@0123"))
+			.as("an 'alice' of another authentication type").isNull();
 	}
 
 }
