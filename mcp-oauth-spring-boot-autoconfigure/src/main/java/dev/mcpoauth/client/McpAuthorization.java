@@ -258,6 +258,15 @@ public final class McpAuthorization {
 	}
 
 	/**
+	 * @return whether whom a call is for must be carried from the calling thread and is never read on another one:
+	 * the authorization code flow with a user agent for several users (a web application's), whose user on another
+	 * thread (the SDK's, or a pooled one with an inheritable security context) may be someone else
+	 */
+	public boolean needsCarriedResourceOwner() {
+		return this.registration.getFlow() == Flow.AUTHORIZATION_CODE && this.severalResourceOwners;
+	}
+
+	/**
 	 * Whom a call made now is for, read on the calling thread: for cross-app access the signed-in user's ID token,
 	 * from the {@link IdTokenResolver}; for the authorization code flow the resource owner's name, from the user
 	 * agent. A transport whose work continues on other threads, where the resolver may see no user, reads it here on
@@ -447,12 +456,15 @@ public final class McpAuthorization {
 
 	/**
 	 * The user's ID token for cross-app access (checked to be a JWT, not verified: the IdP does that); the resource
-	 * owner for the authorization code flow (the one carried from the calling thread, else the user agent's now);
-	 * else null.
+	 * owner for the authorization code flow: the one carried from the calling thread ({@link #currentIdToken()} read
+	 * there, by the methods without one or by the transport), else, for a user agent of a single resource owner (the
+	 * headless one), that one. A user agent of several resource owners (a web application's) is never asked here:
+	 * this may be another thread than the caller's (the SDK's, or a pooled one with an inheritable security context
+	 * left by an earlier user), so no carried owner means {@code no_resource_owner}. Else null.
 	 */
 	private String subjectToken(String idToken) {
 		if (this.registration.getFlow() == Flow.AUTHORIZATION_CODE) {
-			String owner = (idToken != null) ? idToken : this.resourceOwners.get();
+			String owner = (idToken != null || this.severalResourceOwners) ? idToken : this.resourceOwners.get();
 			if (owner == null) {
 				throw new McpOAuthClientException(this.name, "no_resource_owner",
 						"The authorization code flow needs the resource owner a call is made for, and the user agent "

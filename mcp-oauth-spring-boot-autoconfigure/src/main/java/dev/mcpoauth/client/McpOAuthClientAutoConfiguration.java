@@ -23,6 +23,7 @@ import dev.mcpoauth.client.authorizationcode.ClientIdMetadataDocuments;
 import dev.mcpoauth.client.authorizationcode.HeadlessAuthorizationCodeUserAgent;
 import dev.mcpoauth.client.authorizationcode.McpAuthorizedClientServiceFactory;
 import dev.mcpoauth.client.authorizationcode.McpOAuthClientWebSecurity;
+import dev.mcpoauth.client.authorizationcode.ResourceOwnerKey;
 import dev.mcpoauth.client.authorizationcode.WebAuthorizationCodeUserAgent;
 import dev.mcpoauth.client.discovery.McpServerDiscovery;
 import dev.mcpoauth.client.dpop.DPoPProofs;
@@ -146,9 +147,10 @@ public final class McpOAuthClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	AuthorizationCodeState mcpOAuthAuthorizationCodeState(
-			ObjectProvider<McpAuthorizedClientServiceFactory> tokenStores) {
+			ObjectProvider<McpAuthorizedClientServiceFactory> tokenStores,
+			ObjectProvider<ResourceOwnerKey> resourceOwnerKeys) {
 		return new AuthorizationCodeState(tokenStores.getIfAvailable(() -> InMemoryOAuth2AuthorizedClientService::new),
-				Clock.systemUTC());
+				Clock.systemUTC(), resourceOwnerKeys.getIfAvailable(ResourceOwnerKey::typeAndName));
 	}
 
 	@Bean
@@ -212,11 +214,52 @@ public final class McpOAuthClientAutoConfiguration {
 	@ConditionalOnClass({ HttpSecurity.class, OAuth2AuthorizationCodeGrantFilter.class })
 	static class WebAuthorizationCodeConfiguration {
 
+		private static final URI DEFAULT_REDIRECT_URI = new McpOAuthClientProperties.AuthorizationCode()
+			.getRedirectUri();
+
 		@Bean
 		@ConditionalOnMissingBean
 		AuthorizationCodeUserAgent mcpOAuthWebAuthorizationCodeUserAgent(
-				AuthorizationCodeState authorizationCodeState) {
+				AuthorizationCodeState authorizationCodeState, McpOAuthClientProperties properties) {
+			checkRedirectUris(properties);
 			return new WebAuthorizationCodeUserAgent(authorizationCodeState);
+		}
+
+		/**
+		 * The web front end sends the signed-in user's browser to the authorization server, which answers at the
+		 * registration's {@code redirect-uri}: that must be the application's own callback, so not the headless
+		 * client's default loopback one (whatever listens on the user's own machine would get the code), and one per
+		 * registration, since the session's saved request decides whose answer it is, and an answer without RFC 9207
+		 * {@code iss} on a shared one could be exchanged at another registration's authorization server (mix-up,
+		 * RFC 9700 section 4.4.2).
+		 */
+		static void checkRedirectUris(McpOAuthClientProperties properties) {
+			Map<String, String> callbacks = new LinkedHashMap<>();
+			properties.getRegistrations().forEach((name, registration) -> {
+				if (registration.getFlow() != Flow.AUTHORIZATION_CODE) {
+					return;
+				}
+				String property = "mcp.oauth.client.registrations." + name + ".authorization-code.redirect-uri";
+				URI redirect = registration.getAuthorizationCode().getRedirectUri();
+				if (redirect == null || DEFAULT_REDIRECT_URI.equals(redirect)) {
+					throw new IllegalStateException(property + " is the default loopback " + DEFAULT_REDIRECT_URI
+							+ ", but this servlet web application sends its signed-in users' browsers to the "
+							+ "authorization server (WebAuthorizationCodeUserAgent): set it to this application's own "
+							+ "callback URL, e.g. https://app.example/mcp-oauth/callback/" + name
+							+ ", one per registration");
+				}
+				String callback = String.valueOf(redirect.getHost()).toLowerCase(java.util.Locale.ROOT) + " "
+						+ ((redirect.getRawPath() == null || redirect.getRawPath().isEmpty()) ? "/"
+								: redirect.getRawPath());
+				String other = callbacks.putIfAbsent(callback, name);
+				if (other != null) {
+					throw new IllegalStateException(property + " (" + redirect + ") has the host and path of "
+							+ "registration '" + other + "''s redirect-uri: the web front end needs a redirect-uri of "
+							+ "its own per authorization-code registration, so that an answer is never taken for "
+							+ "another authorization server's (mix-up, RFC 9700 section 4.4.2); give each a path of "
+							+ "its own, e.g. https://app.example/mcp-oauth/callback/" + name);
+				}
+			});
 		}
 
 		@Bean

@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.mcpoauth.ExpiringCache;
 
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
@@ -17,7 +19,9 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
  * web application's redirect and callback): the client registrations made per registration and authorization server,
  * the {@link OAuth2AuthorizedClientService} holding the tokens per resource owner, the token client of each client
  * registration (the callback exchanges a code with it), and the authorization requests waiting for a user's browser
- * to take them to the authorization server (held {@link #AWAIT_LIMIT} at most, per registration and user).
+ * to take them to the authorization server (held {@link #AWAIT_LIMIT} at most, per registration and user), and the
+ * {@link ResourceOwnerKey} naming the user in all of these (one key in one place: the waiting requests, the redirect,
+ * the callback, the token store and the token slots all use {@link #resourceOwner(Authentication)}).
  */
 public final class AuthorizationCodeState {
 
@@ -34,14 +38,46 @@ public final class AuthorizationCodeState {
 
 	private final Clock clock;
 
+	private final ResourceOwnerKey resourceOwnerKey;
+
 	/**
+	 * With the {@linkplain ResourceOwnerKey#typeAndName() default resource owner key}.
 	 * @param factory makes the token store over the flow's client registrations
 	 * @param clock the clock
 	 */
 	public AuthorizationCodeState(McpAuthorizedClientServiceFactory factory, Clock clock) {
+		this(factory, clock, ResourceOwnerKey.typeAndName());
+	}
+
+	/**
+	 * @param factory makes the token store over the flow's client registrations
+	 * @param clock the clock
+	 * @param resourceOwnerKey the key of a signed-in user, wherever the web front end names one
+	 */
+	public AuthorizationCodeState(McpAuthorizedClientServiceFactory factory, Clock clock,
+			ResourceOwnerKey resourceOwnerKey) {
 		this.clientRegistrations = new McpClientRegistrationRepository();
 		this.authorizedClients = factory.create(this.clientRegistrations);
 		this.clock = clock;
+		this.resourceOwnerKey = resourceOwnerKey;
+	}
+
+	/**
+	 * The resource owner of a web request: the {@link ResourceOwnerKey} of its signed-in user.
+	 * @param authentication the authentication, or {@code null}
+	 * @return the key, or {@code null} when nobody is signed in (or only anonymously)
+	 */
+	public String resourceOwner(Authentication authentication) {
+		if (authentication == null || !authentication.isAuthenticated()
+				|| authentication instanceof AnonymousAuthenticationToken) {
+			return null;
+		}
+		String key = this.resourceOwnerKey.key(authentication);
+		if (key == null || key.isEmpty()) {
+			throw new IllegalStateException("The ResourceOwnerKey " + this.resourceOwnerKey
+					+ " names no resource owner for a signed-in user");
+		}
+		return key;
 	}
 
 	/** @return the client registrations made at run time */
@@ -75,7 +111,7 @@ public final class AuthorizationCodeState {
 
 	/**
 	 * @param registrationId a client registration id
-	 * @param resourceOwner the signed-in user
+	 * @param resourceOwner the signed-in user's key ({@link #resourceOwner(Authentication)})
 	 * @return the request waiting for that user's browser, or {@code null}
 	 */
 	OAuth2AuthorizationRequest awaiting(String registrationId, String resourceOwner) {

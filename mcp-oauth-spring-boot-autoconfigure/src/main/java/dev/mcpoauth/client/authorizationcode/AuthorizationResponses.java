@@ -13,6 +13,7 @@ import dev.mcpoauth.client.discovery.BearerChallenge;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationResponse;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
@@ -23,7 +24,8 @@ import org.springframework.web.util.UriUtils;
  * <ul>
  * <li>the target is the request's {@code redirect_uri} (scheme, host, port and path, exactly): an answer sent
  * anywhere else is not this client's;</li>
- * <li>no response parameter appears twice (RFC 6749 section 3.1);</li>
+ * <li>no response parameter appears twice (RFC 6749 section 3.1), names and values compared percent-decoded, as the
+ * servlet container and Spring Security's callback read them ({@code c%6Fde} is a second {@code code});</li>
  * <li>RFC 9207 {@code iss}: when present, it must equal the issuer identifier of the authorization server the request
  * went to, by simple string comparison (no normalization: {@code https://as/} is not {@code https://as}); when absent,
  * the answer is refused if that server advertises {@code authorization_response_iss_parameter_supported}. This is
@@ -51,9 +53,38 @@ final class AuthorizationResponses {
 	 * @throws McpOAuthClientException when the answer is refused or is an error
 	 */
 	static OAuth2AuthorizationResponse read(URI redirect, OAuth2AuthorizationRequest request) {
-		return read(request.getAttribute(AuthorizationCodeProvider.REGISTRATION_NAME), redirect, request,
+		return read(redirect, decodedQuery(redirect), request);
+	}
+
+	/**
+	 * {@link #read(URI, OAuth2AuthorizationRequest)} with the parameters already decoded, as a servlet request has
+	 * them (the view Spring Security's {@code OAuth2AuthorizationCodeGrantFilter} exchanges the code from).
+	 * @param target where the authorization server sent the resource owner back (its query is not read)
+	 * @param parameters the response parameters, names and values decoded, every value of each
+	 * @param request the authorization request
+	 * @return the response, for the code exchange
+	 * @throws McpOAuthClientException when the answer is refused or is an error
+	 */
+	static OAuth2AuthorizationResponse read(URI target, MultiValueMap<String, String> parameters,
+			OAuth2AuthorizationRequest request) {
+		return read(request.getAttribute(AuthorizationCodeProvider.REGISTRATION_NAME), target, parameters, request,
 				request.getAttribute(AuthorizationCodeProvider.ISSUER),
 				Boolean.TRUE.equals(request.getAttribute(AuthorizationCodeProvider.ISS_ADVERTISED)));
+	}
+
+	/** The query's parameters, names and values percent-decoded. */
+	private static MultiValueMap<String, String> decodedQuery(URI redirect) {
+		MultiValueMap<String, String> decoded = new LinkedMultiValueMap<>();
+		UriComponentsBuilder.fromUri(redirect)
+			.build()
+			.getQueryParams()
+			.forEach((name, values) -> values.forEach((value) -> decoded.add(decode(name),
+					(value != null) ? decode(value) : null)));
+		return decoded;
+	}
+
+	private static String decode(String value) {
+		return UriUtils.decode(value, StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -67,14 +98,14 @@ final class AuthorizationResponses {
 	 * @throws McpOAuthClientException when the answer is refused or is an error
 	 */
 	private static OAuth2AuthorizationResponse read(String registration, URI redirect,
-			OAuth2AuthorizationRequest request, String issuer, boolean issAdvertised) {
+			MultiValueMap<String, String> parameters, OAuth2AuthorizationRequest request, String issuer,
+			boolean issAdvertised) {
 		URI expected = URI.create(request.getRedirectUri());
 		if (!sameEndpoint(redirect, expected)) {
 			throw new McpOAuthClientException(registration, "invalid_redirect", "The authorization server sent the "
 					+ "answer to " + BearerChallenge.printable(withoutQuery(redirect), 200) + ", not to the redirect_uri "
 					+ expected + "; refusing it", 0);
 		}
-		MultiValueMap<String, String> parameters = UriComponentsBuilder.fromUri(redirect).build().getQueryParams();
 		for (String name : SINGLE) {
 			List<String> values = parameters.get(name);
 			if (values != null && values.size() > 1) {
@@ -108,8 +139,7 @@ final class AuthorizationResponses {
 	}
 
 	private static String parameter(MultiValueMap<String, String> parameters, String name) {
-		String value = parameters.getFirst(name);
-		return (value != null) ? UriUtils.decode(value, StandardCharsets.UTF_8) : null;
+		return parameters.getFirst(name);
 	}
 
 	/** Scheme and host without case, the port with defaults applied, the path exactly. */

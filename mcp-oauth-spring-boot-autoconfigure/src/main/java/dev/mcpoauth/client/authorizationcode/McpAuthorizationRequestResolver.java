@@ -14,7 +14,8 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequ
  * {@code OAuth2AuthorizationRequestCustomizers.withPkce()}, RFC 8707 {@code resource}, the scopes of the challenge,
  * a random {@code state}, the configured {@code redirect-uri}). It resolves nothing from a request path: an
  * authorization starts only from a call that needs one, where the scopes and the resource are known; another user's
- * request is never handed out.
+ * request (another {@link ResourceOwnerKey}: another name, or the same name signed in another way) is never handed
+ * out.
  */
 final class McpAuthorizationRequestResolver implements OAuth2AuthorizationRequestResolver {
 
@@ -33,7 +34,7 @@ final class McpAuthorizationRequestResolver implements OAuth2AuthorizationReques
 
 	@Override
 	public OAuth2AuthorizationRequest resolve(HttpServletRequest request, String clientRegistrationId) {
-		String user = WebAuthorizationCodeUserAgent.signedInUser(this.securityContexts);
+		String user = WebAuthorizationCodeUserAgent.signedInUser(this.state, this.securityContexts);
 		return (user != null) ? this.state.awaiting(clientRegistrationId, user) : null;
 	}
 

@@ -2,6 +2,7 @@ package dev.mcpoauth.client.authorizationcode;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 
@@ -13,7 +14,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.mcpoauth.client.McpOAuthClientException;
-import dev.mcpoauth.client.discovery.BearerChallenge;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -23,6 +23,8 @@ import org.springframework.security.oauth2.client.web.AuthorizationRequestReposi
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.web.util.UrlUtils;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.HtmlUtils;
 
@@ -30,15 +32,20 @@ import org.springframework.web.util.HtmlUtils;
  * Checks an authorization response at an MCP registration's {@code redirect-uri} before Spring Security's
  * {@code OAuth2AuthorizationCodeGrantFilter} exchanges its code: the checks of the headless flow
  * ({@link AuthorizationResponses}: the redirect target, no parameter twice, RFC 9207 {@code iss} against the issuer
- * the request was sent to, an {@code error} answer), and that the signed-in user is the one the request was made for.
- * A refused answer drops the saved authorization request (its code is never exchanged, no token is stored) and gets
- * a plain 400 page naming the error, as does an answer at the {@code redirect-uri} that matches no saved request of
- * this session (an unknown, expired or tampered {@code state}) and the callback's own report of a failed code
- * exchange. Everything on the page that came from the network is HTML-escaped; the code never appears.
+ * the request was sent to, an {@code error} answer), read from the servlet request's decoded parameters, the view
+ * Spring Security's filter exchanges the code from (so {@code c%6Fde=x&code=y} has two {@code code}s), and that the
+ * signed-in user ({@link ResourceOwnerKey}) is the one the request was made for. A refused answer drops the saved
+ * authorization request (its code is never exchanged, no token is stored) and gets a plain 400 page naming the
+ * error, as does the callback's own report of a failed code exchange. An answer at the {@code redirect-uri} that
+ * matches no saved request of this session (an unknown, expired or tampered {@code state}, or none) gets a fixed
+ * message: its {@code error} and {@code error_description} are not the authorization server's, and are not shown
+ * (content spoofing). Everything on the page that came from the network is HTML-escaped; the code never appears.
  */
 final class McpAuthorizationResponseFilter extends OncePerRequestFilter {
 
 	private static final Log logger = LogFactory.getLog(McpAuthorizationResponseFilter.class);
+
+	private final AuthorizationCodeState state;
 
 	private final Set<String> callbackPaths;
 
@@ -47,11 +54,13 @@ final class McpAuthorizationResponseFilter extends OncePerRequestFilter {
 	private final SecurityContextHolderStrategy securityContexts = SecurityContextHolder.getContextHolderStrategy();
 
 	/**
+	 * @param state the flow's state, which names the signed-in user ({@link ResourceOwnerKey})
 	 * @param callbackPaths the paths of the MCP registrations' redirect URIs
 	 * @param authorizationRequests where the redirect filter saved the authorization requests
 	 */
-	McpAuthorizationResponseFilter(Set<String> callbackPaths,
+	McpAuthorizationResponseFilter(AuthorizationCodeState state, Set<String> callbackPaths,
 			AuthorizationRequestRepository<OAuth2AuthorizationRequest> authorizationRequests) {
+		this.state = state;
 		this.callbackPaths = Set.copyOf(callbackPaths);
 		this.authorizationRequests = authorizationRequests;
 	}
@@ -71,22 +80,23 @@ final class McpAuthorizationResponseFilter extends OncePerRequestFilter {
 			return;
 		}
 		if (saved == null) {
-			String error = request.getParameter(OAuth2ParameterNames.ERROR);
-			refuse(response, (error != null) ? BearerChallenge.printable(error, 100) : "invalid_state",
-					(error != null) ? BearerChallenge.printable(request.getParameter(OAuth2ParameterNames.ERROR_DESCRIPTION), 300)
-							: "This answer matches no authorization request of this session (an unknown, expired or "
-									+ "altered state); no token was stored");
+			// Not the authorization server's answer to this session: nothing of it is shown (content spoofing).
+			refuse(response, "invalid_state", "This answer matches no authorization request of this session (an "
+					+ "unknown, expired or altered state); no token was stored");
 			return;
 		}
 		try {
-			String user = WebAuthorizationCodeUserAgent.signedInUser(this.securityContexts);
+			String user = WebAuthorizationCodeUserAgent.signedInUser(this.state, this.securityContexts);
 			if (!Objects.equals(saved.getAttribute(AuthorizationCodeProvider.RESOURCE_OWNER), user)) {
 				throw new McpOAuthClientException(saved.getAttribute(AuthorizationCodeProvider.REGISTRATION_NAME),
 						"invalid_request", "The authorization request was made for another user than the one signed "
 								+ "in; refusing the answer",
 						0);
 			}
-			AuthorizationResponses.read(URI.create(UrlUtils.buildFullRequestUrl(request)), saved);
+			AuthorizationResponses.read(
+					URI.create(UrlUtils.buildFullRequestUrl(request.getScheme(), request.getServerName(),
+							request.getServerPort(), request.getRequestURI(), null)),
+					parameters(request), saved);
 		}
 		catch (McpOAuthClientException | IllegalArgumentException ex) {
 			this.authorizationRequests.removeAuthorizationRequest(request, response);
@@ -98,6 +108,16 @@ final class McpAuthorizationResponseFilter extends OncePerRequestFilter {
 			return;
 		}
 		chain.doFilter(request, response);
+	}
+
+	/**
+	 * The response parameters as the servlet container decoded them, the view Spring Security's
+	 * {@code OAuth2AuthorizationCodeGrantFilter} reads the code and the state from (the first of each).
+	 */
+	private static MultiValueMap<String, String> parameters(HttpServletRequest request) {
+		MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>();
+		request.getParameterMap().forEach((name, values) -> parameters.put(name, Arrays.asList(values)));
+		return parameters;
 	}
 
 	private static void refuse(HttpServletResponse response, String error, String description) throws IOException {

@@ -8,7 +8,6 @@ import java.util.Set;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.client.authentication.OAuth2AuthorizationCodeAuthenticationProvider;
-import org.springframework.security.oauth2.client.web.AuthenticatedPrincipalOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.client.web.AuthorizationRequestRepository;
 import org.springframework.security.oauth2.client.web.HttpSessionOAuth2AuthorizationRequestRepository;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationCodeGrantFilter;
@@ -35,7 +34,7 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequ
  * {@link McpAuthorizationResponseFilter} (RFC 9207 {@code iss} and the other checks of the headless flow) and an
  * {@link OAuth2AuthorizationCodeGrantFilter}, which checks the {@code state}, exchanges the code (with
  * {@code resource}) and stores the tokens in the {@code OAuth2AuthorizedClientService} under the signed-in user's
- * name, then sends the browser back to the page that needed them. Each call of {@link #applyTo} makes new filters:
+ * {@link ResourceOwnerKey} (the kind of authentication and the name, by default), then sends the browser back to the page that needed them. Each call of {@link #applyTo} makes new filters:
  * apply it to as many chains as need it. The chain must keep a session (the request waits there for the answer).
  */
 public final class McpOAuthClientWebSecurity {
@@ -69,13 +68,14 @@ public final class McpOAuthClientWebSecurity {
 		redirect.setAuthorizationRequestRepository(this.authorizationRequests);
 		OAuth2AuthorizationCodeGrantFilter callback = new OAuth2AuthorizationCodeGrantFilter(
 				this.state.clientRegistrations(),
-				new AuthenticatedPrincipalOAuth2AuthorizedClientRepository(this.state.authorizedClients()),
+				new ResourceOwnerAuthorizedClientRepository(this.state),
 				new ProviderManager(new OAuth2AuthorizationCodeAuthenticationProvider(
 						new McpAuthorizationCodeTokenResponseClient(this.state))));
 		callback.setAuthorizationRequestRepository(this.authorizationRequests);
 		return http.addFilter(redirect)
 			.addFilter(callback)
-			.addFilterBefore(new McpAuthorizationResponseFilter(this.callbackPaths, this.authorizationRequests),
+			.addFilterBefore(new McpAuthorizationResponseFilter(this.state, this.callbackPaths,
+					this.authorizationRequests),
 					OAuth2AuthorizationCodeGrantFilter.class);
 	}
 

@@ -2,7 +2,6 @@ package dev.mcpoauth.client.authorizationcode;
 
 import java.net.URI;
 
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
@@ -11,8 +10,9 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequ
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 
 /**
- * The user agent of a servlet web application: every call is for the signed-in user (the name of the
- * {@link Authentication} in Spring Security's context; no one when nobody is signed in, or anonymously), and an
+ * The user agent of a servlet web application: every call is for the signed-in user (the {@link ResourceOwnerKey} of
+ * the {@link Authentication} in Spring Security's context, through {@link AuthorizationCodeState#resourceOwner}: the
+ * kind of authentication and the name by default; no one when nobody is signed in, or anonymously), and an
  * authorization the user has not given sends their browser to the authorization server. It cannot wait for the
  * answer: it keeps the authorization request the flow built ({@link AuthorizationCodeState}) and throws
  * Spring Security's {@link ClientAuthorizationRequiredException}, which reaches the
@@ -36,21 +36,17 @@ public final class WebAuthorizationCodeUserAgent implements AuthorizationCodeUse
 
 	@Override
 	public String resourceOwner() {
-		return signedInUser(this.securityContexts);
+		return signedInUser(this.state, this.securityContexts);
 	}
 
 	/**
-	 * The name of the signed-in user, or {@code null} when nobody is signed in (or only anonymously).
+	 * The key of the signed-in user, or {@code null} when nobody is signed in (or only anonymously).
+	 * @param state the flow's state, which holds the {@link ResourceOwnerKey}
 	 * @param securityContexts the security context strategy
-	 * @return the name, or {@code null}
+	 * @return the key, or {@code null}
 	 */
-	static String signedInUser(SecurityContextHolderStrategy securityContexts) {
-		Authentication authentication = securityContexts.getContext().getAuthentication();
-		if (authentication == null || !authentication.isAuthenticated()
-				|| authentication instanceof AnonymousAuthenticationToken) {
-			return null;
-		}
-		return authentication.getName();
+	static String signedInUser(AuthorizationCodeState state, SecurityContextHolderStrategy securityContexts) {
+		return state.resourceOwner(securityContexts.getContext().getAuthentication());
 	}
 
 	/**

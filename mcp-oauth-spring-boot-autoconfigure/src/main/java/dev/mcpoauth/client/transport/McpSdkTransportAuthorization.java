@@ -254,10 +254,17 @@ public final class McpSdkTransportAuthorization
 		return ("POST".equals(method) ? this.messageScope : this.scope).covers(uri);
 	}
 
-	/** The ID token the call carries; a call without {@link #transportContext()} asks the resolver here. */
+	/**
+	 * The ID token (or resource owner) the call carries; a call without {@link #transportContext()} asks the resolver
+	 * here, except for a web application's authorization code flow, whose user is never read on the SDK's thread
+	 * (it may be another user's): such a call has none, and fails with {@code no_resource_owner}.
+	 */
 	private String idToken(McpTransportContext context) {
 		Object carried = (context != null) ? context.get(ID_TOKEN) : null;
-		return (carried instanceof CallerIdToken caller) ? caller.value() : this.authorization.currentIdToken();
+		if (carried instanceof CallerIdToken caller) {
+			return caller.value();
+		}
+		return this.authorization.needsCarriedResourceOwner() ? null : this.authorization.currentIdToken();
 	}
 
 	@Override

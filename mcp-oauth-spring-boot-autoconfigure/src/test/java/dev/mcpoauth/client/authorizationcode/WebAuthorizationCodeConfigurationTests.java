@@ -62,9 +62,12 @@ class WebAuthorizationCodeConfigurationTests {
 				.setAuthentication(new AnonymousAuthenticationToken("k", "anonymousUser",
 						AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS")));
 			assertThat(clients.authorization("s").currentIdToken()).as("anonymous").isNull();
-			SecurityContextHolder.getContext()
-				.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("alice", null, List.of()));
-			assertThat(clients.authorization("s").currentIdToken()).isEqualTo("alice");
+			UsernamePasswordAuthenticationToken alice = UsernamePasswordAuthenticationToken.authenticated("alice", null,
+					List.of());
+			SecurityContextHolder.getContext().setAuthentication(alice);
+			assertThat(clients.authorization("s").currentIdToken()).as("the ResourceOwnerKey of the signed-in user")
+				.isEqualTo(context.getBean(AuthorizationCodeState.class).resourceOwner(alice))
+				.isEqualTo(ResourceOwnerKey.typeAndName().key(alice));
 		});
 	}
 
@@ -123,6 +126,10 @@ class WebAuthorizationCodeConfigurationTests {
 						registrations),
 				java.time.Clock.systemUTC());
 		WebAuthorizationCodeUserAgent agent = new WebAuthorizationCodeUserAgent(state);
+		SecurityContextHolder.getContext()
+			.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("alice", null, List.of()));
+		String alice = agent.resourceOwner();
+		SecurityContextHolder.clearContext();
 		OAuth2AuthorizationRequest request = OAuth2AuthorizationRequest.authorizationCode()
 			.authorizationUri("https://as.example/authorize")
 			.clientId("c")
@@ -130,7 +137,7 @@ class WebAuthorizationCodeConfigurationTests {
 			.state("st")
 			.attributes((attributes) -> {
 				attributes.put(OAuth2ParameterNames.REGISTRATION_ID, "s@0123");
-				attributes.put(AuthorizationCodeProvider.RESOURCE_OWNER, "alice");
+				attributes.put(AuthorizationCodeProvider.RESOURCE_OWNER, alice);
 			})
 			.build();
 		assertThatExceptionOfType(ClientAuthorizationRequiredException.class).isThrownBy(() -> agent.authorize("s", request))
