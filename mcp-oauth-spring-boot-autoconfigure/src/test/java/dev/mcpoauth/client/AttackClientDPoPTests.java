@@ -21,10 +21,15 @@ import dev.mcpoauth.StubHttpServer.Response;
 import dev.mcpoauth.client.transport.McpOAuthClientHttpRequestInterceptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * client configured as a real application would configure it. Each test asserts what the change promises; a failing
  * test is a finding.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class AttackClientDPoPTests {
 
 	private final StubHttpServer as = new StubHttpServer();
@@ -288,5 +294,79 @@ class AttackClientDPoPTests {
 			}
 		}, "mcp.oauth.client.registrations.s.client-secret=s3cret");
 	}
+
+	/**
+	 * With DEBUG (TRACE for this library) on every client-side logger, neither the DPoP-bound token, nor any proof,
+	 * nor the client secret appears in the output, through RestClient and WebClient, nonce retries included.
+	 */
+	@Test
+	void noTokenNoProofAndNoSecretInDebugLogs(CapturedOutput output) {
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		List<String> loggers = List.of("org.springframework.web", "org.springframework.http", "reactor.netty",
+				"org.springframework.security", "io.modelcontextprotocol", "jdk.httpclient", "dev.mcpoauth");
+		loggers.forEach((name) -> logging.setLogLevel(name, "dev.mcpoauth".equals(name) ? LogLevel.TRACE : LogLevel.DEBUG));
+		try {
+			this.as.handle("/token", (request) -> {
+				if (request.header("DPoP") == null || !request.header("DPoP").contains(".")) {
+					return new Response(400, "{}", Map.of());
+				}
+				String token = "at-" + UUID.randomUUID();
+				this.issued.add(token);
+				return new Response(200, "{\"access_token\":\"" + token
+						+ "\",\"token_type\":\"DPoP\",\"expires_in\":300}",
+						Map.of("Content-Type", "application/json", "DPoP-Nonce", "as-nonce-2"));
+			});
+			this.mcp.handle("/mcp", (request) -> {
+				String proof = request.header("DPoP");
+				return (proof != null && proof.length() > 0 && request.header("X-Seen") == null
+						&& this.mcp.requestsTo("/mcp").size() % 2 == 1) ? nonceChallenge("rs-" + UUID.randomUUID())
+								: Response.json("{}");
+			});
+			withAuthorization((authorization) -> {
+				call(authorization);
+				org.springframework.web.reactive.function.client.WebClient.builder()
+					.filter(new dev.mcpoauth.client.transport.McpOAuthExchangeFilterFunction(authorization, 2))
+					.build()
+					.post()
+					.uri(this.mcp.url() + "/mcp")
+					.bodyValue("{}")
+					.exchangeToMono((response) -> reactor.core.publisher.Mono.just(response.statusCode().value()))
+					.block(java.time.Duration.ofSeconds(10));
+			}, "mcp.oauth.client.registrations.s.client-secret=s3cret-" + SECRET_SUFFIX);
+		}
+		finally {
+			loggers.forEach((name) -> logging.setLogLevel(name, null));
+		}
+		assertThat(this.issued).isNotEmpty();
+		List<String> proofs = new ArrayList<>();
+		this.mcp.requestsTo("/mcp").forEach((request) -> proofs.add(request.header("DPoP")));
+		this.as.requestsTo("/token").forEach((request) -> proofs.add(request.header("DPoP")));
+		assertThat(proofs).doesNotContainNull();
+		for (String token : this.issued) {
+			assertThat(output).doesNotContain(token);
+		}
+		for (String proof : proofs) {
+			assertThat(output).doesNotContain(proof).doesNotContain(proof.substring(proof.lastIndexOf('.') + 1));
+		}
+		assertThat(output).doesNotContain(SECRET_SUFFIX);
+	}
+
+	/**
+	 * README tells code that attaches tokens itself to ask {@code McpAuthorization.credentials(method, uri, idToken)}
+	 * for both headers; unlike every transport, it does not check the URI against server-url
+	 * ({@link ServerUrlScope}), so a URI taken from an MCP server's answer (a resource link, an announced endpoint)
+	 * gets the bound token and a valid proof for another origin.
+	 */
+	@Test
+	void credentialsAreNeverMadeForAUriOutsideServerUrl() {
+		dpopTokens();
+		withAuthorization((authorization) -> {
+			authorization.accessToken();
+			assertThat(authorization.credentials("POST", java.net.URI.create("https://elsewhere.example/collect"), null))
+				.as("credentials for an origin other than server-url's").isNull();
+		}, "mcp.oauth.client.registrations.s.client-secret=s3cret");
+	}
+
+	private static final String SECRET_SUFFIX = UUID.randomUUID().toString();
 
 }
