@@ -367,6 +367,28 @@ class AttackClientDPoPTests {
 		}, "mcp.oauth.client.registrations.s.client-secret=s3cret");
 	}
 
+	/**
+	 * README: "a server that refuses the nonce it just handed out gets no further retry". The guard compares the
+	 * nonce with the refused proof's; a request that carried no proof (the first one, sent without a token so that
+	 * the 401 drives discovery) never "had" the nonce, and its replay carries no proof either, so a server that
+	 * answers it with the same nonce again and again gets the whole replay budget, and discovery never starts.
+	 */
+	@Test
+	void aConstantNonceChallengeToATokenlessRequestGetsNoFurtherRetry() {
+		this.mcp.handle("/mcp", (request) -> nonceChallenge("always-the-same"));
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(McpOAuthClientAutoConfiguration.class))
+			.withPropertyValues("mcp.oauth.client.registrations.s.server-url=" + this.mcp.url() + "/mcp",
+					"mcp.oauth.client.registrations.s.client-id=client-1",
+					"mcp.oauth.client.registrations.s.client-secret=s3cret",
+					"mcp.oauth.client.registrations.s.dpop.enabled=true")
+			.run((context) -> {
+				McpAuthorization authorization = context.getBean(McpOAuthClients.class).authorization("s");
+				assertThat(call(authorization)).isEqualTo(401);
+				assertThat(this.mcp.requestsTo("/mcp")).as("tokenless requests answered with one constant nonce")
+					.hasSizeLessThanOrEqualTo(2);
+			});
+	}
+
 	private static final String SECRET_SUFFIX = UUID.randomUUID().toString();
 
 }
