@@ -389,6 +389,36 @@ class AttackClientDPoPTests {
 			});
 	}
 
+	/** {@link #interleavedNonceChallengesDoNotBuyMoreThanOneTokenRequestPerCall} through the MCP Java SDK transport. */
+	@Test
+	void interleavedNonceChallengesThroughTheMcpSdkTransportCauseOneTokenRequestPerCall() {
+		dpopTokens();
+		AtomicInteger seen = new AtomicInteger();
+		this.mcp.handle("/mcp", (request) -> (seen.incrementAndGet() % 2 == 0) ? nonceChallenge("n-" + seen.get())
+				: new Response(401, "", Map.of("WWW-Authenticate", "DPoP error=\"invalid_token\"")));
+		withAuthorization((authorization) -> {
+			authorization.accessToken();
+			int before = this.as.requestsTo("/token").size();
+			io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport.Builder transport =
+					io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport.builder(this.mcp.url())
+				.endpoint("/mcp");
+			dev.mcpoauth.client.transport.McpSdkTransportAuthorization sdk =
+					new dev.mcpoauth.client.transport.McpSdkTransportAuthorization(authorization, 2);
+			try (io.modelcontextprotocol.client.McpSyncClient client = io.modelcontextprotocol.client.McpClient
+				.sync(sdk.applyTo(transport).build())
+				.requestTimeout(java.time.Duration.ofSeconds(5))
+				.build()) {
+				client.initialize();
+			}
+			catch (RuntimeException ex) {
+				// refused: only what it cost matters
+			}
+			assertThat(this.as.requestsTo("/token").size() - before)
+				.as("token requests caused by one initialize against a server that refuses every token")
+				.isLessThanOrEqualTo(1);
+		}, "mcp.oauth.client.registrations.s.client-secret=s3cret");
+	}
+
 	private static final String SECRET_SUFFIX = UUID.randomUUID().toString();
 
 }
