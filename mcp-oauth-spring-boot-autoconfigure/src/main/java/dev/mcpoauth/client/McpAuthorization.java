@@ -404,9 +404,10 @@ public final class McpAuthorization {
 	 * {@link #onErrorResponse(Refusal, String)} for a transport that counts the nonce replays of a call: once a call
 	 * was replayed after a {@code use_dpop_nonce} challenge ({@link #isNonceChallenge}), a further nonce challenge
 	 * only keeps the nonce and gets no replay, so a server that hands out a new nonce with every refusal gets one
-	 * retry per call. A nonce replay presents the refused request's own token again with a new proof: the token
-	 * cache counts it as no hand-out ({@link TokenSlot#replaying}), so that a replacement token stays "untried"
-	 * for the replay of the call it was obtained for.
+	 * retry per call. A nonce replay presents the refused request's token again (the one the cache holds; no token
+	 * is requested) with a new proof, and the token cache does not count that presentation as a hand-out, so that a
+	 * replacement token stays "untried" for the replay of the call it was obtained for, and a later
+	 * {@code invalid_token} in the same call buys no second token.
 	 * @param refusal the refused request and the response
 	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
 	 * @param nonceReplayed whether the call was replayed after a nonce challenge already
@@ -445,7 +446,7 @@ public final class McpAuthorization {
 	/**
 	 * @param refusal the refused request and the response
 	 * @return whether it is a 401 {@code use_dpop_nonce} to a request that carried a DPoP proof (with DPoP only;
-	 * a request without a proof gets no nonce replay, its refusal goes to {@link #onUnauthorized})
+	 * a request without a proof gets no nonce replay: see {@link #onErrorResponse(Refusal, String, boolean)})
 	 */
 	public boolean isNonceChallenge(Refusal refusal) {
 		return this.dpop != null && refusal.uri() != null && refusal.status() == 401 && refusal.dpopProof() != null
