@@ -62,6 +62,12 @@ public final class McpAuthorization {
 
 	private final DPoPProofs dpop;
 
+	/** The requests that may carry the token: under server-url. */
+	private final ServerUrlScope scope;
+
+	/** POST requests (the SSE transport's message endpoint) may also go elsewhere on server-url's origin. */
+	private final ServerUrlScope originScope;
+
 	/**
 	 * @param name the registration name
 	 * @param registration the registration
@@ -118,6 +124,8 @@ public final class McpAuthorization {
 		this.severalResourceOwners = userAgent == null || userAgent.isPerUser();
 		this.targets = new IssuerBoundDiscovery(name, registration, discovery, tokenClients, clock);
 		this.slots = new TokenSlots(name, expiryMargin, clock);
+		this.scope = new ServerUrlScope(registration.getServerUrl());
+		this.originScope = ServerUrlScope.originOf(registration.getServerUrl());
 	}
 
 	/** @return the registration name */
@@ -195,14 +203,16 @@ public final class McpAuthorization {
 
 	/**
 	 * The headers for a request: {@link #tokenForRequest(String)} as a bearer token, or with DPoP as a DPoP-bound
-	 * token with a proof for this method and URL.
+	 * token with a proof for this method and URL. Only for a URI the transports would send the token to: under
+	 * server-url ({@link ServerUrlScope}), or for a POST (the SSE transport's message endpoint) on its origin; for
+	 * any other URI nothing is made (no token request either) and {@code null} is returned.
 	 * @param method the request method
 	 * @param uri the request URI
 	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
-	 * @return the credentials, or {@code null} while no token is to be sent
+	 * @return the credentials, or {@code null} while no token is to be sent, or for a URI outside server-url
 	 */
 	public RequestCredentials credentials(String method, URI uri, String idToken) {
-		return credentials(tokenForRequest(idToken), method, uri);
+		return covers(method, uri) ? credentials(tokenForRequest(idToken), method, uri) : null;
 	}
 
 	/**
@@ -211,11 +221,11 @@ public final class McpAuthorization {
 	 * @param method the request method
 	 * @param uri the request URI
 	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
-	 * @return the credentials
+	 * @return the credentials, or {@code null} for a URI outside server-url
 	 * @throws McpOAuthClientException when discovery or the token request fails
 	 */
 	public RequestCredentials accessCredentials(String method, URI uri, String idToken) {
-		return credentials(accessToken(idToken), method, uri);
+		return covers(method, uri) ? credentials(accessToken(idToken), method, uri) : null;
 	}
 
 	/**
@@ -224,10 +234,15 @@ public final class McpAuthorization {
 	 * @param method the request method
 	 * @param uri the request URI
 	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
-	 * @return the credentials, or {@code null}
+	 * @return the credentials, or {@code null} (also for a URI outside server-url)
 	 */
 	public RequestCredentials cachedCredentials(String method, URI uri, String idToken) {
-		return credentials(cachedToken(idToken), method, uri);
+		return covers(method, uri) ? credentials(cachedToken(idToken), method, uri) : null;
+	}
+
+	/** Whether a request may carry the token: under server-url, or a POST on its origin. */
+	private boolean covers(String method, URI uri) {
+		return uri != null && (this.scope.covers(uri) || ("POST".equals(method) && this.originScope.covers(uri)));
 	}
 
 	/** @return whether this registration presents DPoP-bound tokens */
@@ -383,25 +398,68 @@ public final class McpAuthorization {
 	/**
 	 * After an error response of the MCP server: whether replaying the request can succeed, with a new token, or
 	 * (DPoP, 401 {@code use_dpop_nonce}) with the same token and a proof carrying the nonce the server handed out,
-	 * which is kept for that server's origin only. A nonce challenge replays only when the refused proof did not
-	 * carry that nonce already.
+	 * which is kept for that server's origin only. A nonce challenge replays only when the refused request carried a
+	 * proof, and that proof did not carry the nonce already; a nonce challenge to a request without a proof (sent
+	 * before discovery) is a 401 like another when it names the resource metadata, else it gets no replay.
 	 * @param refusal the refused request and the response
 	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
 	 * @return whether to replay
 	 */
 	public boolean onErrorResponse(Refusal refusal, String idToken) {
+		return onErrorResponse(refusal, idToken, false);
+	}
+
+	/**
+	 * {@link #onErrorResponse(Refusal, String)} for a transport that counts the nonce replays of a call: once a call
+	 * was replayed after a {@code use_dpop_nonce} challenge ({@link #isNonceChallenge}), a further nonce challenge
+	 * only keeps the nonce and gets no replay, so a server that hands out a new nonce with every refusal gets one
+	 * retry per call. A nonce replay presents the refused request's token again (the one the cache holds; no token
+	 * is requested) with a new proof, and the token cache does not count that presentation as a hand-out, so that a
+	 * replacement token stays "untried" for the replay of the call it was obtained for, and a later
+	 * {@code invalid_token} in the same call buys no second token.
+	 * @param refusal the refused request and the response
+	 * @param idToken the user's ID token (cross-app access; client credentials ignore it), or {@code null}
+	 * @param nonceReplayed whether the call was replayed after a nonce challenge already
+	 * @return whether to replay
+	 */
+	public boolean onErrorResponse(Refusal refusal, String idToken, boolean nonceReplayed) {
 		String sent = sentToken(refusal.authorization());
 		BearerChallenge challenge = challenge(refusal.wwwAuthenticate());
 		if (this.dpop != null && refusal.uri() != null) {
-			if (refusal.status() == 401 && "use_dpop_nonce".equals(challenge.error())) {
-				return this.dpop.onNonceRequired(refusal.uri(), refusal.dpopNonce(), refusal.dpopProof());
+			if (isNonceChallenge(refusal)) {
+				if (nonceReplayed) {
+					this.dpop.rememberNonce(refusal.uri(), refusal.dpopNonce());
+					return false;
+				}
+				boolean replay = this.dpop.onNonceRequired(refusal.uri(), refusal.dpopNonce(), refusal.dpopProof());
+				Discovered current = this.targets.current();
+				if (replay && sent != null && current != null) {
+					this.slots.replaying(slotKey(current, subjectToken(idToken)), sent);
+				}
+				return replay;
 			}
 			this.dpop.rememberNonce(refusal.uri(), refusal.dpopNonce());
+			if (refusal.status() == 401 && refusal.dpopProof() == null && "use_dpop_nonce".equals(challenge.error())
+					&& challenge.resourceMetadata() == null) {
+				// a request without a proof cannot have used a nonce: the nonce is kept, and the refusal leads to
+				// discovery only when it names the resource metadata (else it is handed to the caller)
+				return false;
+			}
 		}
 		if (refusal.status() == 401) {
 			return onUnauthorized(challenge, sent, idToken);
 		}
 		return refusal.status() == 403 && onForbidden(challenge, sent, idToken);
+	}
+
+	/**
+	 * @param refusal the refused request and the response
+	 * @return whether it is a 401 {@code use_dpop_nonce} to a request that carried a DPoP proof (with DPoP only;
+	 * a request without a proof gets no nonce replay: see {@link #onErrorResponse(Refusal, String, boolean)})
+	 */
+	public boolean isNonceChallenge(Refusal refusal) {
+		return this.dpop != null && refusal.uri() != null && refusal.status() == 401 && refusal.dpopProof() != null
+				&& "use_dpop_nonce".equals(challenge(refusal.wwwAuthenticate()).error());
 	}
 
 	/**

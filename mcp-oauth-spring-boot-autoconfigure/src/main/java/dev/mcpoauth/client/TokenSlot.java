@@ -91,6 +91,19 @@ final class TokenSlot {
 	}
 
 	/**
+	 * A DPoP nonce replay presents the refused token again, with a new proof: the replay's hand-out is not counted,
+	 * so that a replacement token handed out to the replay of the call it was obtained for stays untried
+	 * ({@link Held#isUntriedReplacement()}) and a nonce challenge never buys a second token request in one call.
+	 * @param token the token the nonce challenge refused
+	 */
+	void replaying(String token) {
+		Held held = this.current;
+		if (held != null && held.value.equals(token)) {
+			held.handedOut.updateAndGet((count) -> Math.max(0, count - 1));
+		}
+	}
+
+	/**
 	 * The MCP server refused a token: get one that can succeed where it failed, unless that cannot help.
 	 * @param refused the token the server refused, or {@code null} when the request carried none
 	 * @param wanted the scopes the challenge asks for, possibly none

@@ -93,6 +93,22 @@ final class TokenSlots {
 	}
 
 	/**
+	 * A refused token is presented again by a nonce replay: that presentation is no hand-out
+	 * ({@link TokenSlot#replaying}).
+	 * @param idToken the user's ID token, or {@code null} for the client's own slot
+	 * @param token the refused token
+	 */
+	void replaying(String idToken, String token) {
+		TokenSlot slot;
+		synchronized (this.slots) {
+			slot = this.slots.get(key(idToken));
+		}
+		if (slot != null) {
+			slot.replaying(token);
+		}
+	}
+
+	/**
 	 * @return the counts of the slots' tokens: a hit is a token handed out from a slot, a miss a token request
 	 */
 	CacheStatistics statistics() {

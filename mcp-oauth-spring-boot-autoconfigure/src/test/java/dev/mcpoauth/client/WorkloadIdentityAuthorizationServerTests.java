@@ -76,9 +76,28 @@ class WorkloadIdentityAuthorizationServerTests {
 		});
 	}
 
+	/** The client never presents a platform token outside its audience: refused before any token request. */
 	@Test
-	void aPlatformTokenForAnotherAudienceIsRefusedAsInvalidGrant() throws Exception {
+	void aPlatformTokenForAnotherAudienceIsRefusedBeforeTheTokenRequest() throws Exception {
 		runner(platformToken("https://other.example")).run((context) -> {
+			McpAuthorization authorization = context.getBean(McpOAuthClients.class).authorization("w");
+			assertThatExceptionOfType(McpOAuthClientException.class).isThrownBy(authorization::accessToken)
+				.satisfies((ex) -> {
+					assertThat(ex.getError()).isEqualTo("workload_token_audience_mismatch");
+					assertThat(ex.getHttpStatus()).isZero();
+				});
+		});
+	}
+
+	/** The authorization server verifies the platform token: an expired one for its audience is refused. */
+	@Test
+	void anExpiredPlatformTokenIsRefusedAsInvalidGrant() throws Exception {
+		String expired = Jwts.sign(WorkloadIdentityAuthorizationServer.PLATFORM_KEY,
+				WorkloadIdentityAuthorizationServer.PLATFORM_ISSUER, ISSUER,
+				(claims) -> claims.subject("system:serviceaccount:billing:agent")
+					.issueTime(java.util.Date.from(java.time.Instant.now().minusSeconds(3600)))
+					.expirationTime(java.util.Date.from(java.time.Instant.now().minusSeconds(1800))));
+		runner(expired).run((context) -> {
 			McpAuthorization authorization = context.getBean(McpOAuthClients.class).authorization("w");
 			assertThatExceptionOfType(McpOAuthClientException.class).isThrownBy(authorization::accessToken)
 				.satisfies((ex) -> {

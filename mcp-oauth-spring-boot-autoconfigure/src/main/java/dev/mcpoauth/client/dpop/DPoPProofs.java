@@ -122,8 +122,8 @@ public final class DPoPProofs {
 	}
 
 	/**
-	 * Adds a proof to each request to an authorization server's token endpoint, and retries once after
-	 * {@code use_dpop_nonce} (RFC 9449 section 8).
+	 * Adds a proof to each request to an authorization server's token endpoint and keeps the nonces its answers hand
+	 * out; the retry after {@code use_dpop_nonce} (RFC 9449 section 8) is the token client's, at the grant level.
 	 * @param issuer the authorization server
 	 * @return the interceptor for its token requests
 	 */

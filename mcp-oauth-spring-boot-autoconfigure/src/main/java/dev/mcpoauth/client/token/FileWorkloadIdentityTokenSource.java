@@ -11,7 +11,8 @@ import dev.mcpoauth.client.McpOAuthClientException;
 
 /**
  * Reads each registration's platform-issued JWT from its {@code workload-identity.token-file}, again for every token
- * request (a Kubernetes projected token is rotated in place). At most {@link #MAX_SIZE} bytes are read; the content
+ * request (a Kubernetes projected token is rotated in place), after checking each time that the path names a
+ * regular file (a FIFO put in its place would block the token request forever). At most {@link #MAX_SIZE} bytes are read; the content
  * never appears in a message.
  */
 public final class FileWorkloadIdentityTokenSource implements WorkloadIdentityTokenSource {
@@ -34,6 +35,12 @@ public final class FileWorkloadIdentityTokenSource implements WorkloadIdentityTo
 		if (file == null) {
 			throw new McpOAuthClientException(registration, "workload_token_unavailable",
 					"No workload-identity.token-file is set for this registration", 0);
+		}
+		if (!Files.isRegularFile(file)) {
+			// checked before each open: a FIFO or device put in its place would block the read (and the token
+			// slot's lock) forever
+			throw new McpOAuthClientException(registration, "workload_token_unavailable",
+					"The workload identity token file " + file + " is not a regular file", 0);
 		}
 		byte[] content;
 		try (InputStream in = Files.newInputStream(file)) {

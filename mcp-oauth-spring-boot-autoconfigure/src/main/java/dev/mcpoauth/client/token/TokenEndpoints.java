@@ -223,11 +223,24 @@ public final class TokenEndpoints {
 	}
 
 	/**
-	 * Run a token request, translating Spring Security's errors.
+	 * Run a token request, translating Spring Security's errors. With DPoP, an answer {@code use_dpop_nonce} (RFC
+	 * 9449 section 8; its nonce is kept by the proofs' interceptor) gets one retry of the whole grant request, so
+	 * that the retry is built anew: a new proof carrying the nonce, and with {@code private_key_jwt} a newly signed
+	 * client assertion (a fresh {@code jti}), never the first request's body sent twice.
 	 * @param request the request
 	 * @return the token response
 	 */
 	public OAuth2AccessTokenResponse exchange(java.util.function.Supplier<OAuth2AccessTokenResponse> request) {
+		try {
+			return request.get();
+		}
+		catch (OAuth2AuthorizationException | McpOAuthClientException ex) {
+			McpOAuthClientException refusal = (ex instanceof OAuth2AuthorizationException oauth) ? translate(oauth)
+					: (McpOAuthClientException) ex;
+			if (this.dpop == null || !"use_dpop_nonce".equals(refusal.getError())) {
+				throw refusal;
+			}
+		}
 		try {
 			return request.get();
 		}

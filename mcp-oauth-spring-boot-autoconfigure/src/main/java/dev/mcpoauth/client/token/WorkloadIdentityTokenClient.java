@@ -1,6 +1,9 @@
 package dev.mcpoauth.client.token;
 
+import java.net.URI;
 import java.text.ParseException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import com.nimbusds.jwt.JWT;
@@ -20,7 +23,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * bearer grant ({@code grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=...}) through Spring
  * Security's {@link RestClientJwtBearerTokenResponseClient}, with RFC 8707 {@code resource} and the client
  * authentication the registration has (none when it has no secret or key). The JWT is checked to be one (not
- * verified: the authorization server does that) and never logged. A refusal is reported, never retried with
+ * verified: the authorization server does that) and never logged; it is sent only to an authorization server its
+ * {@code aud} names (issuer or token endpoint), else refused before any request. A refusal is reported, never retried with
  * another grant.
  */
 public final class WorkloadIdentityTokenClient implements McpTokenClient {
@@ -48,9 +52,9 @@ public final class WorkloadIdentityTokenClient implements McpTokenClient {
 
 	@Override
 	public OAuth2AccessTokenResponse requestToken(Set<String> scopes, String subjectToken) {
+		Jwt assertion = assertion(this.tokens.workloadToken(this.endpoints.registrationName()));
 		JwtBearerGrantRequest grant = new JwtBearerGrantRequest(
-				this.endpoints.clientRegistration(this.target, AuthorizationGrantType.JWT_BEARER, scopes),
-				assertion(this.tokens.workloadToken(this.endpoints.registrationName())));
+				this.endpoints.clientRegistration(this.target, AuthorizationGrantType.JWT_BEARER, scopes), assertion);
 		return this.endpoints.exchange(() -> this.client.getTokenResponse(grant));
 	}
 
@@ -67,9 +71,46 @@ public final class WorkloadIdentityTokenClient implements McpTokenClient {
 			throw new McpOAuthClientException(this.endpoints.registrationName(), "invalid_workload_token",
 					"The workload identity token is not a JWT", 0);
 		}
+		requireAudience(jwt);
 		return Jwt.withTokenValue(token).header("alg", jwt.getHeader().getAlgorithm().getName())
 			.claim("token_use", "workload-identity")
 			.build();
+	}
+
+	/**
+	 * The JWT is presented only to an authorization server its {@code aud} names, by issuer identifier or token
+	 * endpoint (compared as strings, a trailing slash ignored): without {@code issuer-uri} the authorization server
+	 * is the one the MCP server's metadata names, and a hostile MCP server must not collect a platform token minted
+	 * for another. The claim is read, never trusted for anything else; the refusal never quotes the JWT.
+	 */
+	private void requireAudience(JWT jwt) {
+		List<String> audience;
+		try {
+			audience = jwt.getJWTClaimsSet().getAudience();
+		}
+		catch (ParseException ex) {
+			audience = List.of();
+		}
+		Set<String> accepted = new HashSet<>();
+		for (URI uri : new URI[] { this.target.issuer(), this.target.tokenEndpoint() }) {
+			if (uri != null) {
+				accepted.add(withoutTrailingSlash(uri.toString()));
+			}
+		}
+		for (String aud : audience) {
+			if (aud != null && accepted.contains(withoutTrailingSlash(aud))) {
+				return;
+			}
+		}
+		throw new McpOAuthClientException(this.endpoints.registrationName(), "workload_token_audience_mismatch",
+				"The workload identity token's aud names neither the authorization server " + this.target.issuer()
+						+ " nor its token endpoint; it is not sent there (set issuer-uri, or have the platform mint "
+						+ "the token for this authorization server)",
+				0);
+	}
+
+	private static String withoutTrailingSlash(String value) {
+		return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
 	}
 
 	@Override

@@ -18,7 +18,7 @@ import org.springframework.http.client.ClientHttpResponse;
  * limit. Only requests under the registration's {@code server-url} ({@link ServerUrlScope}) are touched; any other
  * goes out as it is, and its answer is passed on. The user's ID token (cross-app access) is read once per request,
  * on the calling thread. The headers (a bearer token, or a DPoP-bound token and its proof) come from
- * {@link McpAuthorization#credentials} for each attempt.
+ * {@link McpAuthorization#credentials} for each attempt; a call gets at most one DPoP nonce replay.
  */
 public final class McpOAuthClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
 
@@ -47,8 +47,14 @@ public final class McpOAuthClientHttpRequestInterceptor implements ClientHttpReq
 		String idToken = this.authorization.currentIdToken();
 		attach(request, idToken);
 		ClientHttpResponse response = execution.execute(request, body);
-		for (int replay = 0; replay < this.maxReplays && isAuthorizationError(response)
-				&& this.authorization.onErrorResponse(refusal(request, response), idToken); replay++) {
+		boolean nonceReplayed = false;
+		for (int replay = 0; replay < this.maxReplays && isAuthorizationError(response); replay++) {
+			McpAuthorization.Refusal refusal = refusal(request, response);
+			boolean nonce = this.authorization.isNonceChallenge(refusal);
+			if (!this.authorization.onErrorResponse(refusal, idToken, nonceReplayed)) {
+				break;
+			}
+			nonceReplayed |= nonce;
 			response.close();
 			attach(request, idToken);
 			response = execution.execute(request, body);

@@ -52,7 +52,7 @@ public final class McpOAuthExchangeFilterFunction implements ExchangeFilterFunct
 			return next.exchange(request);
 		}
 		return Mono.defer(this::callerIdToken)
-			.flatMap((idToken) -> exchange(request, next, idToken.orElse(null), 0));
+			.flatMap((idToken) -> exchange(request, next, idToken.orElse(null), 0, false));
 	}
 
 	private Mono<Optional<String>> callerIdToken() {
@@ -65,21 +65,24 @@ public final class McpOAuthExchangeFilterFunction implements ExchangeFilterFunct
 			.defaultIfEmpty(Optional.empty());
 	}
 
-	private Mono<ClientResponse> exchange(ClientRequest original, ExchangeFunction next, String idToken, int replays) {
+	private Mono<ClientResponse> exchange(ClientRequest original, ExchangeFunction next, String idToken, int replays,
+			boolean nonceReplayed) {
 		return withToken(original, idToken).flatMap((request) -> next.exchange(request).flatMap((response) -> {
 			int status = response.statusCode().value();
 			if ((status != 401 && status != 403) || replays >= this.maxReplays) {
 				return Mono.just(response);
 			}
-			return Mono
-				.fromCallable(() -> this.authorization.onErrorResponse(new McpAuthorization.Refusal(request.url(),
-						status, response.headers().header(HttpHeaders.WWW_AUTHENTICATE),
-						response.headers().asHttpHeaders().getFirst(RequestCredentials.DPOP_NONCE),
-						request.headers().getFirst(HttpHeaders.AUTHORIZATION),
-						request.headers().getFirst(RequestCredentials.DPOP)), idToken))
+			McpAuthorization.Refusal refusal = new McpAuthorization.Refusal(request.url(), status,
+					response.headers().header(HttpHeaders.WWW_AUTHENTICATE),
+					response.headers().asHttpHeaders().getFirst(RequestCredentials.DPOP_NONCE),
+					request.headers().getFirst(HttpHeaders.AUTHORIZATION),
+					request.headers().getFirst(RequestCredentials.DPOP));
+			boolean nonce = this.authorization.isNonceChallenge(refusal);
+			return Mono.fromCallable(() -> this.authorization.onErrorResponse(refusal, idToken, nonceReplayed))
 				.subscribeOn(Schedulers.boundedElastic())
 				.flatMap((replay) -> replay
-						? response.releaseBody().then(exchange(original, next, idToken, replays + 1))
+						? response.releaseBody()
+							.then(exchange(original, next, idToken, replays + 1, nonceReplayed || nonce))
 						: Mono.just(response));
 		}));
 	}
