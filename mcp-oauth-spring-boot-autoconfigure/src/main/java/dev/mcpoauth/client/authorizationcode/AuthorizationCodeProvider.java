@@ -29,7 +29,6 @@ import org.springframework.security.oauth2.client.endpoint.RestClientRefreshToke
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
-import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationExchange;
@@ -236,16 +235,17 @@ final class AuthorizationCodeProvider implements OAuth2AuthorizedClientProvider 
 		OAuth2AuthorizationResponse response = AuthorizationResponses.read(redirect, request);
 		OAuth2AuthorizationCodeAuthenticationToken result;
 		try {
-			result = (OAuth2AuthorizationCodeAuthenticationToken) this.codeExchange.authenticate(
-					new OAuth2AuthorizationCodeAuthenticationToken(registration,
-							new OAuth2AuthorizationExchange(request, response)));
+			// Through the token endpoints' exchange: with DPoP, a use_dpop_nonce answer gets one retry with the nonce.
+			result = this.endpoints.exchange(() -> (OAuth2AuthorizationCodeAuthenticationToken) this.codeExchange
+				.authenticate(new OAuth2AuthorizationCodeAuthenticationToken(registration,
+						new OAuth2AuthorizationExchange(request, response))));
 		}
-		catch (OAuth2AuthorizationException ex) {
-			if ("invalid_state_parameter".equals(ex.getError().getErrorCode())) {
+		catch (McpOAuthClientException ex) {
+			if ("invalid_state_parameter".equals(ex.getError())) {
 				throw new McpOAuthClientException(this.name, "invalid_state", "The authorization response carries "
 						+ "another state than the request; refusing it (the code was not exchanged)", 0);
 			}
-			throw this.endpoints.translate(ex);
+			throw ex;
 		}
 		OAuth2AccessToken token = withScopes(result.getAccessToken(), requested);
 		logger.info("MCP registration '" + this.name + "': authorized at " + this.target.issuer() + " as client '"

@@ -227,10 +227,12 @@ public final class TokenEndpoints {
 	 * 9449 section 8; its nonce is kept by the proofs' interceptor) gets one retry of the whole grant request, so
 	 * that the retry is built anew: a new proof carrying the nonce, and with {@code private_key_jwt} a newly signed
 	 * client assertion (a fresh {@code jti}), never the first request's body sent twice.
+	 * @param <T> what the request gives: the token response, or the result of a Spring Security provider that
+	 * makes the token request
 	 * @param request the request
 	 * @return the token response
 	 */
-	public OAuth2AccessTokenResponse exchange(java.util.function.Supplier<OAuth2AccessTokenResponse> request) {
+	public <T> T exchange(java.util.function.Supplier<T> request) {
 		try {
 			return request.get();
 		}
