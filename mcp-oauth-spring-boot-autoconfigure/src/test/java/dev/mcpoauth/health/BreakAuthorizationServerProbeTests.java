@@ -71,4 +71,33 @@ class BreakAuthorizationServerProbeTests {
 			.toList()).as("GETs the health check sent to the learned token endpoint").isEmpty();
 	}
 
+
+	/** Held: the probe carries neither the client's credentials nor a proof, and follows no redirect. */
+	@Test
+	void theProbeCarriesNoCredentialsAndFollowsNoRedirect() {
+		this.internal.handle("/token", (request) -> "GET".equals(request.method())
+				? new Response(302, "", Map.of("Location", this.internal.url() + "/elsewhere"))
+				: Response.json("{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":300}"));
+		AuthorizationServerStatus status = new AuthorizationServerStatus(Clock.systemUTC());
+		Registration registration = new Registration();
+		registration.setServerUrl(URI.create("http://127.0.0.1:1/mcp"));
+		registration.setClientId("client-id-77");
+		registration.setClientSecret("secret-77");
+		Duration timeout = Duration.ofSeconds(2);
+		TokenEndpoints endpoints = new TokenEndpoints("weather", registration,
+				new NimbusClientAssertionFactory(Map.of(), Clock.systemUTC()), null, timeout, timeout, status,
+				ObservationRegistry.NOOP);
+		new ClientCredentialsTokenClient(endpoints,
+				new TokenEndpointTarget(URI.create("http://127.0.0.1:1/mcp"), URI.create(this.internal.url()),
+						URI.create(this.internal.url() + "/token"), ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
+						List.of(), null))
+			.requestToken(Set.of("mcp:tools"), null);
+		new AuthorizationServerHealthIndicator(status, Duration.ZERO).health();
+		var gets = this.internal.requestsTo("/token").stream().filter((r) -> "GET".equals(r.method())).toList();
+		assertThat(gets).hasSize(1);
+		assertThat(gets.get(0).header("Authorization")).isNull();
+		assertThat(gets.get(0).header("DPoP")).isNull();
+		assertThat(this.internal.requestsFor("/elsewhere")).isZero();
+	}
+
 }
