@@ -53,4 +53,24 @@ class BreakHealthProbeCooldownTests {
 				+ " s, refresh cool-down 5 s").isLessThanOrEqualTo(1 + seconds / 5 + 1);
 	}
 
+	/** Held: with Boot's default show-details, anonymous callers see the status only, not the IdP's URLs. */
+	@org.junit.jupiter.params.ParameterizedTest
+	@org.junit.jupiter.params.provider.EnumSource(Stack.class)
+	void anonymousCallersSeeNoUrlsOrErrors(Stack stack) throws Exception {
+		this.idp.serve("/jwks", Jwts.jwks(this.key.toPublicJWK()));
+		this.app = WebTestApplication.start(stack, "mcp.oauth.server.issuer-uri=" + this.idp.url(),
+				"mcp.oauth.server.jwk-set-uri=" + this.idp.url() + "/jwks?tenant=internal-7",
+				"mcp.oauth.server.resource=https://mcp.example/mcp");
+		HttpClient http = HttpClient.newHttpClient();
+		this.idp.close();
+		for (String path : new String[] { "/actuator/health/mcpOAuth", "/actuator/health",
+				"/actuator/health/mcpOAuth/mcpOAuthServer" }) {
+			HttpResponse<String> response = http.send(
+					HttpRequest.newBuilder(URI.create(this.app.url() + path)).GET().build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(response.body()).as(path).doesNotContain("internal-7").doesNotContain("127.0.0.1")
+				.doesNotContain("localhost").doesNotContain("Exception");
+		}
+	}
+
 }
