@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.mcpoauth.Eventually;
 import dev.mcpoauth.StubHttpServer;
 import dev.mcpoauth.StubHttpServer.Response;
 import dev.mcpoauth.client.McpOAuthClientException;
@@ -65,6 +66,9 @@ class BreakAuthorizationServerProbeTests {
 			.isThrownBy(() -> client.requestToken(Set.of("mcp:tools"), null));
 		new AuthorizationServerHealthIndicator(status, Duration.ZERO).health();
 		new AuthorizationServerHealthIndicator(status, Duration.ZERO).health();
+		// the probe runs in the background: wait for it, so that a GET to the learned path would be seen
+		Eventually.get(() -> this.internal.received().stream().filter((r) -> "GET".equals(r.method())).count(),
+				(gets) -> gets >= 1);
 		assertThat(this.internal.requestsTo("/admin/purge").stream()
 			.filter((request) -> "GET".equals(request.method()))
 			.map((request) -> request.path() + "?" + request.query())
@@ -72,12 +76,16 @@ class BreakAuthorizationServerProbeTests {
 	}
 
 
-	/** Held: the probe carries neither the client's credentials nor a proof, and follows no redirect. */
+	/**
+	 * Held: the probe carries neither the client's credentials nor a proof, and follows no redirect. (Amended with
+	 * the fix: the probe asks the origin, {@code /}, in the background, no longer the token endpoint's path.)
+	 */
 	@Test
 	void theProbeCarriesNoCredentialsAndFollowsNoRedirect() {
-		this.internal.handle("/token", (request) -> "GET".equals(request.method())
-				? new Response(302, "", Map.of("Location", this.internal.url() + "/elsewhere"))
-				: Response.json("{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":300}"));
+		this.internal.handle("/token",
+				(request) -> Response.json("{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":300}"));
+		this.internal.handle("/", (request) -> new Response(302, "",
+				Map.of("Location", this.internal.url() + "/elsewhere")));
 		AuthorizationServerStatus status = new AuthorizationServerStatus(Clock.systemUTC());
 		Registration registration = new Registration();
 		registration.setServerUrl(URI.create("http://127.0.0.1:1/mcp"));
@@ -93,8 +101,12 @@ class BreakAuthorizationServerProbeTests {
 						List.of(), null))
 			.requestToken(Set.of("mcp:tools"), null);
 		new AuthorizationServerHealthIndicator(status, Duration.ZERO).health();
-		var gets = this.internal.requestsTo("/token").stream().filter((r) -> "GET".equals(r.method())).toList();
+		var gets = Eventually.get(() -> this.internal.requestsTo("/").stream()
+			.filter((r) -> "GET".equals(r.method()))
+			.toList(), (list) -> !list.isEmpty());
 		assertThat(gets).hasSize(1);
+		assertThat(gets.get(0).query()).isNullOrEmpty();
+		assertThat(this.internal.requestsTo("/token").stream().filter((r) -> "GET".equals(r.method()))).isEmpty();
 		assertThat(gets.get(0).header("Authorization")).isNull();
 		assertThat(gets.get(0).header("DPoP")).isNull();
 		assertThat(this.internal.requestsFor("/elsewhere")).isZero();
