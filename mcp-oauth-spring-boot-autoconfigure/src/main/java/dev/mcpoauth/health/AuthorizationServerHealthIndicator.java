@@ -12,8 +12,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * Whether one client registration's authorization server answers: UP when its last answer was not a server error,
  * DOWN when it did not answer (no connection, a timeout) or answered 5xx, UNKNOWN before the registration's first
  * request (the authorization server is found through the MCP server, on first use). The last known exchange is
- * reported while it is younger than the probe interval; older, one request is made to the same endpoint
- * ({@link AuthorizationServerStatus#recentExchange}).
+ * always what is reported; when it is older than the probe interval, one request (GET, no credentials) to the
+ * authorization server's origin only, no path or query string, is started in the background and a later check
+ * reports its outcome ({@link AuthorizationServerStatus#recentExchange}): a check never makes a request on its own
+ * thread and never waits.
  */
 final class AuthorizationServerHealthIndicator implements HealthIndicator {
 
@@ -23,7 +25,7 @@ final class AuthorizationServerHealthIndicator implements HealthIndicator {
 
 	/**
 	 * @param status the registration's status
-	 * @param probeInterval the oldest exchange reported as it is
+	 * @param probeInterval the oldest exchange reported without starting a request
 	 */
 	AuthorizationServerHealthIndicator(AuthorizationServerStatus status, Duration probeInterval) {
 		this.status = status;

@@ -1,5 +1,6 @@
 package dev.mcpoauth.health;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -58,7 +59,7 @@ public final class McpOAuthHealthAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("mcp.oauth.health.probe-interval",
 					health.getProbeInterval(),
 					"Use a duration of zero or more (default 30s): how old a known state may be before a health "
-							+ "check asks the identity provider itself");
+							+ "check starts a request of its own in the background");
 		}
 	}
 
@@ -75,7 +76,18 @@ public final class McpOAuthHealthAutoConfiguration {
 	HealthIndicator mcpOAuthServerHealthContributor(KeySetSources keySets, McpOAuthServerProperties server,
 			McpOAuthHealthProperties health) {
 		boolean staticKey = server.getHmacSecret() != null || server.getPublicKeyLocation() != null;
-		return new KeySetHealthIndicator(keySets, health.getProbeInterval(), staticKey);
+		return new KeySetHealthIndicator(keySets, keySetProbeInterval(health, server), staticKey);
+	}
+
+	/**
+	 * The key sets' probe interval: {@code mcp.oauth.health.probe-interval}, but never shorter than
+	 * {@code mcp.oauth.server.jwks.refresh-cooldown}, so that health checks fetch a JWK Set no more often than
+	 * tokens naming unknown keys can make the decoder fetch it.
+	 */
+	static Duration keySetProbeInterval(McpOAuthHealthProperties health, McpOAuthServerProperties server) {
+		Duration cooldown = server.getJwks().getRefreshCooldown();
+		Duration interval = health.getProbeInterval();
+		return (cooldown != null && cooldown.compareTo(interval) > 0) ? cooldown : interval;
 	}
 
 	/** The client side, when Spring Security's OAuth 2.0 client (and with it the client auto-configuration) is on. */

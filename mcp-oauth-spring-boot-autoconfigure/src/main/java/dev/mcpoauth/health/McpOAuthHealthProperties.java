@@ -12,9 +12,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class McpOAuthHealthProperties {
 
 	/**
-	 * Oldest last-known state a health check reports as it is. Older (or never known), the check makes one request,
-	 * within the configured timeouts: so health probes cause at most one request per key set or registration per
-	 * interval, and none while tokens are checked or requested on their own.
+	 * Oldest last-known state a health check reports without starting a request of its own. A check always reports
+	 * the last known state; older (or never known), it starts one request in the background (never on the thread of
+	 * the health request, never waited for), within the configured timeouts, unless one is under way: so health
+	 * probes cause at most one request per key set or registration per interval, and none while tokens are checked
+	 * or requested on their own. For the MCP server's JWK Sets the interval is never shorter than
+	 * mcp.oauth.server.jwks.refresh-cooldown. The client probe requests the authorization server's origin only (no
+	 * path or query string).
 	 */
 	private Duration probeInterval = Duration.ofSeconds(30);
 

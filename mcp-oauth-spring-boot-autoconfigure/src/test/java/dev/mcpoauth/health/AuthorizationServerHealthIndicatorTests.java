@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.micrometer.observation.ObservationRegistry;
 
+import dev.mcpoauth.Eventually;
 import dev.mcpoauth.StubHttpServer;
 import dev.mcpoauth.StubHttpServer.Response;
 import dev.mcpoauth.client.McpOAuthClientProperties.Registration;
@@ -29,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A client registration's authorization server health against a token endpoint on loopback: UNKNOWN before the
  * first request, UP after an answer, DOWN once the server is stopped, DOWN on a server error; at most one request
- * of its own per probe interval, none of them carrying the client's credentials.
+ * of its own per probe interval, to the origin only, in the background, none of them carrying the client's
+ * credentials; a check never waits for a slow authorization server.
  */
 class AuthorizationServerHealthIndicatorTests {
 
@@ -73,7 +75,7 @@ class AuthorizationServerHealthIndicatorTests {
 		assertThat(up.getStatus()).isEqualTo(Status.UP);
 		assertThat(up.getDetails()).containsEntry("authorizationServer", this.as.url());
 		this.as.close();
-		assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+		assertThat(Eventually.get(() -> health.health().getStatus(), Status.DOWN::equals)).isEqualTo(Status.DOWN);
 	}
 
 	@Test
@@ -84,9 +86,11 @@ class AuthorizationServerHealthIndicatorTests {
 		AuthorizationServerHealthIndicator everyTime = new AuthorizationServerHealthIndicator(this.status,
 				Duration.ZERO);
 		assertThat(everyTime.health().getStatus()).isEqualTo(Status.UP);
-		assertThat(this.as.requestsFor("/token")).isEqualTo(2);
-		StubHttpServer.Request probe = this.as.requestsTo("/token").get(1);
+		Eventually.get(() -> this.as.requestsFor("/"), (count) -> count == 1);
+		assertThat(this.as.requestsFor("/token")).isEqualTo(1);
+		StubHttpServer.Request probe = this.as.requestsTo("/").get(0);
 		assertThat(probe.method()).isEqualTo("GET");
+		assertThat(probe.query()).isNullOrEmpty();
 		assertThat(probe.header("Authorization")).isNull();
 		assertThat(probe.body()).isEmpty();
 	}
@@ -102,6 +106,20 @@ class AuthorizationServerHealthIndicatorTests {
 			// the refusal is what the test needs
 		}
 		assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+	}
+
+	@Test
+	void aCheckNeverWaitsForASlowAuthorizationServerAndStartsOneRequestAtATime() {
+		this.client.requestToken(Set.of(), null);
+		this.as.handle("/", (request) -> Response.slow(Duration.ofSeconds(1), new Response(200, "", Map.of())));
+		AuthorizationServerHealthIndicator health = new AuthorizationServerHealthIndicator(this.status, Duration.ZERO);
+		long start = System.nanoTime();
+		for (int i = 0; i < 20; i++) {
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+		Eventually.get(() -> this.as.requestsFor("/"), (count) -> count >= 1);
+		assertThat(this.as.requestsFor("/")).isEqualTo(1);
 	}
 
 }

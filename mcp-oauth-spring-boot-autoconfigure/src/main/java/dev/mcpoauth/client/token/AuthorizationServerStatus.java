@@ -5,6 +5,12 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;
@@ -16,13 +22,23 @@ import org.springframework.http.client.ClientHttpResponse;
 /**
  * Whether one client registration's authorization server answered its last request: kept from the registration's
  * own requests (an interceptor of its {@link org.springframework.web.client.RestClient}s), and, for a health check,
- * refreshed by one bounded request to the same endpoint when the last one is older than it accepts. Any HTTP answer,
- * an error status included, counts as reached; no connection or no answer within the timeouts does not. Nothing of a
- * request or an answer is kept but the time, the endpoint's origin and the status.
+ * refreshed in the background by one bounded request to the origin (scheme, host and port; no path, no query
+ * string, no credentials) of the endpoint last asked when the last exchange is older than it accepts. A health check
+ * never makes that request on its own thread and never waits for it: it reports the last known exchange. Any HTTP
+ * answer, an error status included, counts as reached; no connection or no answer within the timeouts does not.
+ * Nothing of a request or an answer is kept but the time, the endpoint's origin and the status.
  */
 public final class AuthorizationServerStatus implements ClientHttpRequestInterceptor {
 
+	/**
+	 * Runs the health checks' requests of all registrations, one at a time, on a daemon thread that ends when idle:
+	 * never a thread that serves requests (on WebFlux, Boot runs a health indicator on the pool that checks tokens).
+	 */
+	private static final Executor PROBES = probes();
+
 	private final Clock clock;
+
+	private final AtomicBoolean probing = new AtomicBoolean();
 
 	private volatile Exchange last;
 
@@ -67,14 +83,16 @@ public final class AuthorizationServerStatus implements ClientHttpRequestInterce
 	}
 
 	/**
-	 * The last exchange when it is recent enough; else one request (GET, without credentials) to the endpoint
-	 * last asked, within the registration's timeouts. So whoever calls this often causes at most one request per
-	 * {@code maxAge}, and none while the registration makes requests on its own.
-	 * @param maxAge the oldest exchange accepted
-	 * @return the exchange, or {@code null} when the registration never made a request (its authorization server is
-	 * not known yet)
+	 * The last exchange, as it is; when it is older than {@code maxAge}, one request (GET, without credentials, to
+	 * the origin of the endpoint last asked: no path, no query string) is started in the background, within the
+	 * registration's timeouts, unless one is under way already. Never waits for a request: a later call reports its
+	 * outcome. So whoever calls this often causes at most one request at a time and one per {@code maxAge}, and
+	 * none while the registration makes requests on its own.
+	 * @param maxAge the oldest exchange reported without starting a request
+	 * @return the last exchange, or {@code null} when the registration never made a request (its authorization
+	 * server is not known yet)
 	 */
-	public synchronized Exchange recentExchange(Duration maxAge) {
+	public Exchange recentExchange(Duration maxAge) {
 		Exchange exchange = this.last;
 		URI target = this.endpoint;
 		ClientHttpRequestFactory factory = this.requestFactory;
@@ -82,13 +100,40 @@ public final class AuthorizationServerStatus implements ClientHttpRequestInterce
 				|| exchange.at().plus(maxAge).isAfter(this.clock.instant())) {
 			return exchange;
 		}
-		try (ClientHttpResponse response = factory.createRequest(target, HttpMethod.GET).execute()) {
-			this.last = new Exchange(this.clock.instant(), origin(target), response.getStatusCode().value(), null);
+		if (this.probing.compareAndSet(false, true)) {
+			try {
+				PROBES.execute(() -> probe(factory, target));
+			}
+			catch (RejectedExecutionException ex) {
+				this.probing.set(false);
+			}
+		}
+		return exchange;
+	}
+
+	private void probe(ClientHttpRequestFactory factory, URI target) {
+		String origin = origin(target);
+		try (ClientHttpResponse response = factory.createRequest(URI.create(origin + "/"), HttpMethod.GET)
+			.execute()) {
+			this.last = new Exchange(this.clock.instant(), origin, response.getStatusCode().value(), null);
 		}
 		catch (IOException | RuntimeException ex) {
-			this.last = new Exchange(this.clock.instant(), origin(target), 0, ex.getClass().getSimpleName());
+			this.last = new Exchange(this.clock.instant(), origin, 0, ex.getClass().getSimpleName());
 		}
-		return this.last;
+		finally {
+			this.probing.set(false);
+		}
+	}
+
+	private static Executor probes() {
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				(runnable) -> {
+					Thread thread = new Thread(runnable, "mcp-oauth-authorization-server-probe");
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
 	}
 
 	private static String origin(URI uri) {

@@ -7,6 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -21,10 +27,17 @@ import dev.mcpoauth.observation.McpOAuthObservations;
 /**
  * The remote JWK Sets of the access-token decoder: every network fetch of each is observed
  * ({@value McpOAuthObservations#JWKS_FETCHES}) and its outcome kept, so that a health check reads the last known
- * state and fetches itself only when that state is older than it accepts. A JWK Set found through the issuer's
- * metadata joins when it is discovered, on first use.
+ * state. When that state is older than the check accepts, one fetch is started in the background, on a thread of its
+ * own: a health check never fetches on its own thread and never waits for a fetch. A JWK Set found through the
+ * issuer's metadata joins when it is discovered, on first use.
  */
 public final class KeySetSources {
+
+	/**
+	 * Runs the health checks' fetches, one at a time, on a daemon thread that ends when idle: never a thread that
+	 * serves requests (on WebFlux, Boot runs a health indicator on the pool that checks tokens).
+	 */
+	private static final Executor REFRESHES = refreshes();
 
 	private final ObservationRegistry observationRegistry;
 
@@ -63,12 +76,24 @@ public final class KeySetSources {
 		return List.copyOf(this.keySets);
 	}
 
+	private static Executor refreshes() {
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				(runnable) -> {
+					Thread thread = new Thread(runnable, "mcp-oauth-jwks-health-refresh");
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
+	}
+
 	/**
 	 * The outcome of a fetch.
 	 * @param at when it ended
 	 * @param success whether a JWK Set was read
 	 * @param keys how many keys it held
-	 * @param failure what went wrong, or {@code null}
+	 * @param failure what went wrong (the exception's type, without its message, which may quote the URL), or
+	 * {@code null}
 	 */
 	public record Fetch(Instant at, boolean success, int keys, String failure) {
 	}
@@ -79,6 +104,8 @@ public final class KeySetSources {
 		private final URI uri;
 
 		private final JWKSetSource<SecurityContext> remote;
+
+		private final AtomicBoolean refreshing = new AtomicBoolean();
 
 		private volatile Fetch last;
 
@@ -98,24 +125,40 @@ public final class KeySetSources {
 		}
 
 		/**
-		 * The outcome of the last fetch when it is recent enough; else fetch now (within the decoder's timeouts).
-		 * So whoever calls this often causes at most one request per {@code maxAge}, and none while the decoder
-		 * fetches on its own.
-		 * @param maxAge the oldest outcome accepted
-		 * @return the outcome
+		 * The outcome of the last fetch, as it is; when it is older than {@code maxAge} (or there was none), one fetch
+		 * is started in the background (within the decoder's timeouts) unless one is under way already. Never fetches
+		 * on the caller's thread and never waits: a later call reports the new outcome. So whoever calls this often
+		 * causes at most one fetch at a time and one per {@code maxAge}, and none while the decoder fetches on its
+		 * own.
+		 * @param maxAge the oldest outcome reported without starting a fetch
+		 * @return the outcome of the last fetch, or {@code null} before the first
 		 */
-		public synchronized Fetch recentFetch(Duration maxAge) {
+		public Fetch recentFetch(Duration maxAge) {
 			Fetch fetch = this.last;
 			if (fetch != null && fetch.at().plus(maxAge).isAfter(KeySetSources.this.clock.instant())) {
 				return fetch;
 			}
+			if (this.refreshing.compareAndSet(false, true)) {
+				try {
+					REFRESHES.execute(this::refresh);
+				}
+				catch (RejectedExecutionException ex) {
+					this.refreshing.set(false);
+				}
+			}
+			return fetch;
+		}
+
+		private void refresh() {
 			try {
 				getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), KeySetSources.this.clock.millis(), null);
 			}
 			catch (KeySourceException | RuntimeException ex) {
 				// the outcome is recorded in last
 			}
-			return this.last;
+			finally {
+				this.refreshing.set(false);
+			}
 		}
 
 		@Override
@@ -131,8 +174,7 @@ public final class KeySetSources {
 				return set;
 			}
 			catch (KeySourceException | RuntimeException ex) {
-				this.last = new Fetch(KeySetSources.this.clock.instant(), false, 0,
-						ex.getClass().getSimpleName() + ": " + ex.getMessage());
+				this.last = new Fetch(KeySetSources.this.clock.instant(), false, 0, ex.getClass().getSimpleName());
 				observation.lowCardinalityKeyValue(McpOAuthObservations.OUTCOME, "failure").error(ex);
 				throw ex;
 			}
