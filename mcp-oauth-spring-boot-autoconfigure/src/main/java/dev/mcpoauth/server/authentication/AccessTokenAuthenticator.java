@@ -219,7 +219,8 @@ public final class AccessTokenAuthenticator {
 		try {
 			return JWTParser.parse(token) instanceof SignedJWT;
 		}
-		catch (ParseException ex) {
+		catch (ParseException | RuntimeException ex) {
+			// Nimbus throws more than ParseException for some malformed headers (a header that is JSON null)
 			return false;
 		}
 	}

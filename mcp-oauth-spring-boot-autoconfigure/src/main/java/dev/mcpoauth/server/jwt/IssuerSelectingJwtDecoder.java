@@ -47,14 +47,24 @@ final class IssuerSelectingJwtDecoder implements JwtDecoder {
 
 	/** The {@code iss} of a signed JWT, not verified; {@code null} when it has none or it is not a string. */
 	private static String issuerOf(String token) {
+		JWT jwt = parse(token);
+		if (!(jwt instanceof SignedJWT)) {
+			throw new BadJwtException("The access token is not a signed JWT");
+		}
 		try {
-			JWT jwt = JWTParser.parse(token);
-			if (!(jwt instanceof SignedJWT)) {
-				throw new BadJwtException("The access token is not a signed JWT");
-			}
 			return jwt.getJWTClaimsSet().getIssuer();
 		}
-		catch (ParseException ex) {
+		catch (ParseException | RuntimeException ex) {
+			throw new BadJwtException("The access token is malformed", ex);
+		}
+	}
+
+	/** Nimbus throws more than {@link ParseException} for some malformed headers (a header that is JSON null). */
+	private static JWT parse(String token) {
+		try {
+			return JWTParser.parse(token);
+		}
+		catch (ParseException | RuntimeException ex) {
 			throw new BadJwtException("The access token is malformed", ex);
 		}
 	}
