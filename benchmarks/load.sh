@@ -77,6 +77,7 @@ run() { # case config -> prints the McpLoad line
     > "$WORK/server.log" 2>&1 &
   local pid=$!
   trap "kill $pid 2>/dev/null || true" EXIT
+  trap "exit 143" TERM INT
   for _ in $(seq 1 60); do
     curl -s -o /dev/null "http://localhost:$PORT/oauth2/jwks" && break
     kill -0 "$pid" 2>/dev/null || { echo "the sample ($config) did not start:" >&2; tail -20 "$WORK/server.log" >&2; exit 1; }
