@@ -1,31 +1,49 @@
 #!/usr/bin/env bash
-# End-to-end load on loopback: the sample's MCP endpoint (tools/list in open sessions) with the starter validating
-# the token on every request, versus the same endpoint with the starter switched off (profile load-baseline),
-# measured one after the other in one run by a closed-loop Java client (McpLoad). Both runs send the same requests,
-# Authorization header included (the unsecured endpoint ignores it), so the only difference is the starter.
-# Prints both throughputs and their ratio.
+# End-to-end load on loopback: the sample's MCP endpoint (tools/list in open MCP sessions) three ways, the same
+# requests to each, measured in one run by a closed-loop Java client (McpLoad):
+#   open     the endpoint without any protection (profile load-baseline);
+#   peer     protected by Spring Boot's own resource server, issuer and audience validated (profile load-peer): what a
+#            user would pick instead of the starter;
+#   starter  protected by the starter (the sample's default profile).
+# All three receive the same requests, Authorization header included (the open endpoint ignores it).
+#
+# Cases (CASES, default all three):
+#   fresh-rs256   RS256 tokens, a different one on each request (a pool of TOKENS tokens, round robin): every
+#                 request is validated;
+#   cached-rs256  one RS256 token on every request, the starter with mcp.oauth.server.token-cache.enabled=true
+#                 (Spring Boot's resource server has no such cache);
+#   fresh-es256   as fresh-rs256 with ES256 tokens (the embedded authorization server signs with a P-256 key).
 #
 # On a machine with 2 or more cores the server is pinned to core 0 and the load generator to core 1 (taskset), so
 # the two do not compete and the figure is the server's own cost. The warm-up is long because the JIT compiler shares
-# the server's core: with a 5 s warm-up the result measured compilation, not the steady state (each 10 s warm-up
-# window is printed, so this can be checked).
+# the server's core (each 10 s warm-up window is printed, so a steady state can be checked).
 #
-# Steady states still differ from one JVM to the next (by up to a third here), so the pair is measured ROUNDS times
-# (default 3), alternating, each run in a fresh JVM, and the median of the per-round ratios is reported.
+# Steady states differ from one JVM to the next, so each case is measured ROUNDS times (default 3); a round runs the
+# three servers one after the other, each in a fresh JVM, starting with a different one each round; the median of
+# the per-round ratios is reported, with the load average (uptime) at the end of each round.
 #
 # Usage: benchmarks/load.sh [threads] [warmup-seconds] [seconds]      (defaults: 8 150 20)
-#        ROUNDS=1 benchmarks/load.sh                                    (one pair only)
-#        SERVER_ARGS="--mcp.oauth.server.token-cache.enabled=true" benchmarks/load.sh   (extra sample arguments)
+#        CASES=fresh-rs256 ROUNDS=1 benchmarks/load.sh
+#        SERVER_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java benchmarks/load.sh   (the server's JVM only)
+#        SERVER_OPTS="-agentpath:..." benchmarks/load.sh                                (extra server JVM options)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${1:-8}
 WARMUP=${2:-150}
 SECONDS_MEASURED=${3:-20}
 ROUNDS=${ROUNDS:-3}
-PORT=18180
+CASES=${CASES:-fresh-rs256 cached-rs256 fresh-es256}
+TOKENS=${TOKENS:-100}
+SERVER_JAVA=${SERVER_JAVA:-java}
+PORT=${PORT:-18180}
 SAMPLE=sample-app/target/sample-app-0.1.0-SNAPSHOT-exec.jar
 BENCH=benchmarks/target/benchmarks-jmh.jar
-[ -f "$SAMPLE" ] && [ -f "$BENCH" ] || mvn -B -q install -DskipTests
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+if [ ! -f "$SAMPLE" ] || [ ! -f "$BENCH" ]; then
+  # Built in this reactor only: nothing is installed into the local Maven repository.
+  mvn -B -q -o package -DskipTests -pl sample-app,benchmarks -am || mvn -B -q package -DskipTests -pl sample-app,benchmarks -am
+fi
 
 SERVER_CPU=() CLIENT_CPU=()
 if command -v taskset > /dev/null && [ "$(nproc)" -ge 2 ]; then
@@ -34,38 +52,76 @@ if command -v taskset > /dev/null && [ "$(nproc)" -ge 2 ]; then
 else
   echo "taskset or a second core missing: server and load generator share the cores" >&2
 fi
+echo "server JVM: $("$SERVER_JAVA" -version 2>&1 | head -1)" >&2
 
-run() { # label profile -> prints the McpLoad line
-  local label=$1 profile=$2
-  # shellcheck disable=SC2086
-  "${SERVER_CPU[@]}" java -Xmx1g -jar "$SAMPLE" --server.port=$PORT --spring.profiles.active="$profile" \
-    --logging.level.root=WARN ${SERVER_ARGS:-} > /tmp/mcp-load-server.log 2>&1 &
+profile_of() { case $1 in open) echo load-baseline ;; peer) echo load-peer ;; starter) echo default ;; esac; }
+
+case_args() { # case config -> the sample's extra arguments
+  case $1 in
+    fresh-rs256) ;;
+    cached-rs256) [ "$2" = starter ] && echo "--mcp.oauth.server.token-cache.enabled=true" ;;
+    fresh-es256) echo "--sample.authorization-server.signing-algorithm=ES256" ;;
+    *) echo "unknown case $1" >&2; exit 1 ;;
+  esac
+  return 0
+}
+
+run() { # case config -> prints the McpLoad line
+  local case=$1 config=$2 pool
+  if curl -s -o /dev/null "http://localhost:$PORT/"; then
+    echo "port $PORT is taken: set PORT" >&2; exit 1
+  fi
+  # shellcheck disable=SC2046,SC2086
+  "${SERVER_CPU[@]}" "$SERVER_JAVA" -Xmx1g ${SERVER_OPTS:-} -jar "$SAMPLE" --server.port="$PORT" \
+    --spring.profiles.active="$(profile_of "$config")" --logging.level.root=WARN $(case_args "$case" "$config") \
+    > "$WORK/server.log" 2>&1 &
   local pid=$!
-  trap "kill $pid 2>/dev/null || true" RETURN
+  trap "kill $pid 2>/dev/null || true" EXIT
+  trap "exit 143" TERM INT
   for _ in $(seq 1 60); do
-    curl -s -o /dev/null "http://localhost:$PORT/.well-known/oauth-protected-resource" && break
-    kill -0 "$pid" 2>/dev/null || { echo "the sample ($profile) did not start:" >&2; tail -20 /tmp/mcp-load-server.log >&2; exit 1; }
+    curl -s -o /dev/null "http://localhost:$PORT/oauth2/jwks" && break
+    kill -0 "$pid" 2>/dev/null || { echo "the sample ($config) did not start:" >&2; tail -20 "$WORK/server.log" >&2; exit 1; }
     sleep 1
   done
-  # The embedded authorization server runs in both profiles.
-  local token
-  token=$(curl -s -u sample-client:sample-secret -d grant_type=client_credentials -d scope=mcp:tools \
-    "http://localhost:$PORT/oauth2/token" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
-  echo "$label:" >&2
-  "${CLIENT_CPU[@]}" java -cp "$BENCH" dev.mcpoauth.benchmarks.McpLoad "$label" "http://localhost:$PORT/mcp" "$token" \
-    "$THREADS" "$WARMUP" "$SECONDS_MEASURED"
+  # The embedded authorization server runs in every profile; its key is new in every JVM, so are the tokens.
+  pool=$([ "$case" = cached-rs256 ] && echo 1 || echo "$TOKENS")
+  : > "$WORK/tokens"
+  for _ in $(seq 1 "$pool"); do
+    curl -s -u sample-client:sample-secret -d grant_type=client_credentials -d scope=mcp:tools \
+      "http://localhost:$PORT/oauth2/token" | sed -E 's/.*"access_token":"([^"]+)".*/\1/' >> "$WORK/tokens"
+    echo >> "$WORK/tokens"
+  done
+  echo "$case $config:" >&2
+  "${CLIENT_CPU[@]}" java -cp "$BENCH" dev.mcpoauth.benchmarks.McpLoad "$config" "http://localhost:$PORT/mcp" \
+    "@$WORK/tokens" "$THREADS" "$WARMUP" "$SECONDS_MEASURED" \
+    || { echo "the load against $config failed; the server's log:" >&2; tail -30 "$WORK/server.log" >&2; exit 1; }
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-ratios=()
-for round in $(seq 1 "$ROUNDS"); do
-  secured=$(run secured default)
-  unsecured=$(run unsecured load-baseline)
-  s=$(echo "$secured" | awk '{print $2}')
-  u=$(echo "$unsecured" | awk '{print $2}')
-  ratio=$(awk -v s="$s" -v u="$u" 'BEGIN { printf "%.1f", 100 * s / u }')
-  ratios+=("$ratio")
-  echo "round $round: $secured | $unsecured | secured/unsecured $ratio%"
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+
+CONFIGS=(open peer starter)
+summary=()
+for case in $CASES; do
+  sp=() so=() po=()
+  for round in $(seq 1 "$ROUNDS"); do
+    declare -A rate=()
+    for i in 0 1 2; do
+      config=${CONFIGS[$(((round - 1 + i) % 3))]}
+      line=$(run "$case" "$config")
+      echo "  $line" >&2
+      rate[$config]=$(echo "$line" | awk '{print $2}')
+    done
+    sp+=("$(ratio "${rate[starter]}" "${rate[peer]}")")
+    so+=("$(ratio "${rate[starter]}" "${rate[open]}")")
+    po+=("$(ratio "${rate[peer]}" "${rate[open]}")")
+    echo "$case round $round: open ${rate[open]} peer ${rate[peer]} starter ${rate[starter]} req/s |" \
+      "starter/peer ${sp[-1]} starter/open ${so[-1]} peer/open ${po[-1]} | load:$(uptime | sed 's/.*load average://')"
+    unset rate
+  done
+  summary+=("$case, median of $ROUNDS rounds: starter/peer $(printf '%s\n' "${sp[@]}" | median),\
+ starter/open $(printf '%s\n' "${so[@]}" | median), peer/open $(printf '%s\n' "${po[@]}" | median)\
+ (starter/peer per round: ${sp[*]})")
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-echo "secured/unsecured throughput, median of $ROUNDS rounds: $median% (rounds: ${ratios[*]})"
+printf '%s\n' "${summary[@]}"

@@ -1,9 +1,12 @@
 package dev.mcpoauth.benchmarks;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -19,7 +23,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Any answer other than 200, in the warm-up or the measured period, counts as an error and is reported. During the
  * warm-up the throughput of each 10-second window goes to standard error, so it can be seen that the server had
  * reached a steady state (its JIT compiler finished) before the measured period began.
- * Usage: {@code McpLoad <label> <mcp-url> <bearer-token-or-"none"> <threads> <warmup-seconds> <seconds>}
+ * With {@code @file} instead of a token, every request takes the next of the tokens in that file (one per line),
+ * round robin over all threads, so that a validating server sees a different token on consecutive requests.
+ * Usage: {@code McpLoad <label> <mcp-url> <bearer-token | @token-file | "none"> <threads> <warmup-seconds> <seconds>}
  */
 public final class McpLoad {
 
@@ -34,7 +40,7 @@ public final class McpLoad {
 	public static void main(String[] args) throws Exception {
 		String label = args[0];
 		URI url = URI.create(args[1]);
-		String token = "none".equals(args[2]) ? null : args[2];
+		Tokens tokens = Tokens.of(args[2]);
 		int threads = Integer.parseInt(args[3]);
 		Duration warmup = Duration.ofSeconds(Long.parseLong(args[4]));
 		Duration measured = Duration.ofSeconds(Long.parseLong(args[5]));
@@ -47,13 +53,13 @@ public final class McpLoad {
 		List<Future<?>> workers = new ArrayList<>();
 		for (int i = 0; i < threads; i++) {
 			workers.add(pool.submit(() -> {
-				HttpResponse<String> init = http.send(request(url, token, null, INITIALIZE), HttpResponse.BodyHandlers.ofString());
+				HttpResponse<String> init = http.send(request(url, tokens.next(), null, INITIALIZE), HttpResponse.BodyHandlers.ofString());
 				String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow(
 						() -> new IllegalStateException("initialize answered " + init.statusCode()));
-				http.send(request(url, token, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
+				http.send(request(url, tokens.next(), session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
 						HttpResponse.BodyHandlers.discarding());
 				while (running.get()) {
-					HttpResponse<String> response = http.send(request(url, token, session, TOOLS_LIST),
+					HttpResponse<String> response = http.send(request(url, tokens.next(), session, TOOLS_LIST),
 							HttpResponse.BodyHandlers.ofString());
 					if (counting.get()) {
 						(response.statusCode() == 200 ? done : errors).increment();
@@ -95,6 +101,29 @@ public final class McpLoad {
 			System.err.printf("  warm-up window: %.1f req/s%n", (done.sum() - before) * 1000.0 / window);
 		}
 		counting.set(false);
+	}
+
+	/** The tokens to send: none, one, or a file's, in turn. */
+	private record Tokens(List<String> values, AtomicInteger turn) {
+
+		static Tokens of(String argument) throws IOException {
+			if ("none".equals(argument)) {
+				return new Tokens(List.of(), new AtomicInteger());
+			}
+			List<String> values = argument.startsWith("@")
+					? Files.readAllLines(Path.of(argument.substring(1))).stream().filter((line) -> !line.isBlank()).toList()
+					: List.of(argument);
+			if (values.isEmpty()) {
+				throw new IllegalArgumentException("No token in " + argument);
+			}
+			return new Tokens(values, new AtomicInteger());
+		}
+
+		String next() {
+			return this.values.isEmpty() ? null
+					: this.values.get(Math.floorMod(this.turn.getAndIncrement(), this.values.size()));
+		}
+
 	}
 
 	private static HttpRequest request(URI url, String token, String session, String body) {

@@ -32,8 +32,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
- * Builds the access-token {@link JwtDecoder} from {@link McpOAuthServerProperties}: a Spring Security
- * {@link NimbusJwtDecoder} over one key source, restricted to the configured algorithms, with
+ * Builds the access-token {@link JwtDecoder} from {@link McpOAuthServerProperties}: Spring Security's
+ * {@link NimbusJwtDecoder} as {@link AccessTokenJwtDecoder} runs it, over one key source, restricted to the configured algorithms, with
  * {@link AccessTokenValidators}; for several trusted issuers, one such decoder per issuer behind an
  * {@link IssuerSelectingJwtDecoder}; and, when enabled, the {@link ValidatedTokenCache} in front. Nothing is fetched here: remote keys and discovery are resolved on first use.
  * Expects properties already checked by {@code McpOAuthServerPropertiesValidator}.
@@ -102,11 +102,10 @@ public final class AccessTokenDecoders {
 		return create(properties, (issuer) -> null);
 	}
 
-	private static NimbusJwtDecoder decoder(JWSKeySelector<SecurityContext> keySelector, List<URI> trustedIssuers,
+	private static JwtDecoder decoder(JWSKeySelector<SecurityContext> keySelector, List<URI> trustedIssuers,
 			McpOAuthServerProperties properties) {
-		NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor(keySelector));
-		decoder.setJwtValidator(AccessTokenValidators.create(trustedIssuers, properties.getClockSkew()));
-		return decoder;
+		return new AccessTokenJwtDecoder(processor(keySelector),
+				AccessTokenValidators.create(trustedIssuers, properties.getClockSkew()));
 	}
 
 	/**
@@ -142,7 +141,7 @@ public final class AccessTokenDecoders {
 	 * Nimbus's processor as Spring Security's builders set it up (no {@code typ} or claim checks of its own: Spring
 	 * Security's validators do those), with the NumericDate range check in front.
 	 */
-	private static NumericDateCheckingJwtProcessor processor(JWSKeySelector<SecurityContext> keySelector) {
+	static NumericDateCheckingJwtProcessor processor(JWSKeySelector<SecurityContext> keySelector) {
 		NumericDateCheckingJwtProcessor processor = new NumericDateCheckingJwtProcessor();
 		processor.setJWSTypeVerifier((header, context) -> {
 		});

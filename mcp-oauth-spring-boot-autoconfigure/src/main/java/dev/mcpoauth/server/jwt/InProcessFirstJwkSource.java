@@ -1,8 +1,6 @@
 package dev.mcpoauth.server.jwt;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
@@ -20,7 +18,8 @@ public final class InProcessFirstJwkSource implements JWKSource<SecurityContext>
 
 	private final JWKSource<SecurityContext> inProcess;
 
-	private final Map<JWK, JWK> publicParts = new ConcurrentHashMap<>();
+	/** The public parts of local keys (the local set holds a handful). */
+	private final JwkDerivedValues<JWK> publicParts = new JwkDerivedValues<>(JWK::toPublicJWK, MAX_KEYS);
 
 	private final JWKSource<SecurityContext> remote;
 
@@ -36,23 +35,13 @@ public final class InProcessFirstJwkSource implements JWKSource<SecurityContext>
 	@Override
 	public List<JWK> get(JWKSelector jwkSelector, SecurityContext context) throws KeySourceException {
 		List<JWK> local = this.inProcess.get(jwkSelector, context);
+		if (local.size() == 1) {
+			return List.of(this.publicParts.get(local.get(0)));
+		}
 		if (!local.isEmpty()) {
-			return local.stream().map(this::publicPart).toList();
+			return local.stream().map(this.publicParts::get).toList();
 		}
 		return this.remote.get(jwkSelector, context);
-	}
-
-	/** The public part of a local key, made once per key (the local set holds a handful). */
-	private JWK publicPart(JWK key) {
-		JWK publicKey = this.publicParts.get(key);
-		if (publicKey == null) {
-			if (this.publicParts.size() >= MAX_KEYS) {
-				this.publicParts.clear();
-			}
-			publicKey = key.toPublicJWK();
-			this.publicParts.put(key, publicKey);
-		}
-		return publicKey;
 	}
 
 }

@@ -4,9 +4,8 @@ import java.security.Key;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -18,6 +17,7 @@ import com.nimbusds.jose.jwk.KeyConverter;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
 
 /**
  * Selects verification keys by the token's header ({@code kid}, {@code alg}), as Nimbus's
@@ -33,7 +33,11 @@ final class KidKeySelector implements JWSKeySelector<SecurityContext> {
 
 	private final JWKSource<SecurityContext> keys;
 
-	private final Map<JWK, List<Key>> converted = new ConcurrentHashMap<>();
+	private final JwkDerivedValues<List<Key>> converted = new JwkDerivedValues<>(KidKeySelector::javaKeys,
+			MAX_CONVERTED_KEYS);
+
+	/** The selector of the header seen last: most tokens name the same key. */
+	private volatile HeaderSelector last;
 
 	KidKeySelector(Set<JWSAlgorithm> algorithms, JWKSource<SecurityContext> keys) {
 		this.algorithms = Set.copyOf(algorithms);
@@ -45,30 +49,50 @@ final class KidKeySelector implements JWSKeySelector<SecurityContext> {
 		if (!this.algorithms.contains(header.getAlgorithm())) {
 			return List.of();
 		}
-		JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
-		if (matcher == null) {
+		JWKSelector selector = selector(header);
+		if (selector == null) {
 			return List.of();
 		}
+		List<JWK> jwks = this.keys.get(selector, context);
+		if (jwks.size() == 1) {
+			return this.converted.get(jwks.get(0));
+		}
 		List<Key> selected = new ArrayList<>();
-		for (JWK jwk : this.keys.get(new JWKSelector(matcher), context)) {
-			selected.addAll(javaKeys(jwk));
+		for (JWK jwk : jwks) {
+			selected.addAll(this.converted.get(jwk));
 		}
 		return selected;
 	}
 
-	private List<Key> javaKeys(JWK jwk) {
-		List<Key> keys = this.converted.get(jwk);
-		if (keys == null) {
-			keys = KeyConverter.toJavaKeys(List.of(jwk))
-				.stream()
-				.filter((key) -> key instanceof PublicKey || key instanceof javax.crypto.SecretKey)
-				.toList();
-			if (this.converted.size() >= MAX_CONVERTED_KEYS) {
-				this.converted.clear();
-			}
-			this.converted.put(jwk, keys);
+	/**
+	 * Nimbus's selector of the keys a header may name ({@code JWKMatcher.forJWSHeader}, which reads the algorithm,
+	 * the {@code kid} and the {@code x5t#S256}), made again only when one of those differs from the last header's.
+	 */
+	private JWKSelector selector(JWSHeader header) {
+		HeaderSelector last = this.last;
+		if (last != null && last.algorithm().equals(header.getAlgorithm())
+				&& Objects.equals(last.keyId(), header.getKeyID())
+				&& Objects.equals(last.thumbprint(), header.getX509CertSHA256Thumbprint())) {
+			return last.selector();
 		}
-		return keys;
+		JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
+		if (matcher == null) {
+			return null;
+		}
+		JWKSelector selector = new JWKSelector(matcher);
+		this.last = new HeaderSelector(header.getAlgorithm(), header.getKeyID(),
+				header.getX509CertSHA256Thumbprint(), selector);
+		return selector;
+	}
+
+	private static List<Key> javaKeys(JWK jwk) {
+		return KeyConverter.toJavaKeys(List.of(jwk))
+			.stream()
+			.filter((key) -> key instanceof PublicKey || key instanceof javax.crypto.SecretKey)
+			.toList();
+	}
+
+	private record HeaderSelector(JWSAlgorithm algorithm, String keyId, Base64URL thumbprint, JWKSelector selector) {
 	}
 
 }

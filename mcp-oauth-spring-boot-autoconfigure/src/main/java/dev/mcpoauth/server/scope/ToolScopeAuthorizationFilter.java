@@ -3,6 +3,7 @@ package dev.mcpoauth.server.scope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -87,14 +88,27 @@ public final class ToolScopeAuthorizationFilter extends OncePerRequestFilter {
 		return (values != null) ? Collections.list(values) : List.of();
 	}
 
-	/** The body, or {@code null} when it is larger than the decision inspects. */
+	/**
+	 * The body, or {@code null} when it is larger than the decision inspects. The length the request declares is
+	 * read in one piece (a buffer of the body's size, not of the limit's), then anything that follows it, up to the
+	 * limit.
+	 */
 	private static byte[] readBody(HttpServletRequest request) throws IOException {
-		if (request.getContentLengthLong() > ToolCallScopes.MAX_BODY_BYTES) {
+		long declared = request.getContentLengthLong();
+		if (declared > ToolCallScopes.MAX_BODY_BYTES) {
 			return null;
 		}
 		try (InputStream in = request.getInputStream()) {
-			byte[] body = in.readNBytes(ToolCallScopes.MAX_BODY_BYTES + 1);
-			return (body.length > ToolCallScopes.MAX_BODY_BYTES) ? null : body;
+			byte[] body = in.readNBytes((declared > 0) ? (int) declared : 0);
+			int next = in.read();
+			if (next < 0) {
+				return body;
+			}
+			byte[] rest = in.readNBytes(ToolCallScopes.MAX_BODY_BYTES - body.length);
+			byte[] all = Arrays.copyOf(body, body.length + 1 + rest.length);
+			all[body.length] = (byte) next;
+			System.arraycopy(rest, 0, all, body.length + 1, rest.length);
+			return (all.length > ToolCallScopes.MAX_BODY_BYTES) ? null : all;
 		}
 	}
 

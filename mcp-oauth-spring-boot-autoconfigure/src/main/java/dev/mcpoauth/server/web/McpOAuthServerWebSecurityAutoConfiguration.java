@@ -62,7 +62,8 @@ import org.springframework.web.filter.CorsFilter;
  * the endpoint, and for Spring AI's SSE transport its message endpoint, each with its sub-paths), the metadata paths
  * and the requests routed to a servlet transport of the MCP Java SDK, so the application's own chains keep governing
  * everything else. Within it, every request is authenticated, MCP sessions are bound to the subject that created
- * them, and every request that may carry a message passes the per-tool scope check. It runs after Spring Boot's
+ * them, and every request that may carry a message passes the per-tool scope check; a stateless bearer endpoint has
+ * no session, request cache, CSRF token or logout, so the chain has none of their filters. It runs after Spring Boot's
  * security auto-configurations so that their defaults (the default chain, the authorization server's chain) stay in
  * place. The twin of {@code ReactiveMcpOAuthServerWebSecurityAutoConfiguration}.
  */
@@ -139,6 +140,7 @@ public final class McpOAuthServerWebSecurityAutoConfiguration {
 				.accessDeniedHandler(accessDeniedHandler))
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache(AbstractHttpConfigurer::disable)
+			.logout(AbstractHttpConfigurer::disable)
 			.csrf(AbstractHttpConfigurer::disable)
 			.cors((corsConfigurer) -> corsConfigurer.configurationSource(cors))
 			.addFilterBefore(new RequestOriginFilter(resource), CorsFilter.class)
