@@ -62,7 +62,9 @@ final class AccessTokenJwtDecoder implements JwtDecoder {
 		try {
 			signed = SignedJWT.parse(token);
 		}
-		catch (ParseException ex) {
+		catch (ParseException | RuntimeException ex) {
+			// NimbusJwtDecoder gives the exact refusal; Nimbus throws more than ParseException for some malformed
+			// headers (a header that is JSON null: a NullPointerException, which escaped as a 500)
 			return this.others.decode(token);
 		}
 		return validate(create(token, signed));
