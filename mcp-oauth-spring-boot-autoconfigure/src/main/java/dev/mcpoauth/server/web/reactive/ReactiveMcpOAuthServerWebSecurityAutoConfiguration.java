@@ -137,7 +137,7 @@ public final class ReactiveMcpOAuthServerWebSecurityAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(name = "mcpOAuthRefusedRequestConnectionWebFilter")
 	RefusedRequestConnectionWebFilter mcpOAuthRefusedRequestConnectionWebFilter() {
 		return new RefusedRequestConnectionWebFilter();
 	}
