@@ -1,10 +1,8 @@
 package dev.mcpoauth.client.authorizationcode;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Map;
+
+import dev.mcpoauth.Digests;
 
 import org.springframework.security.authentication.RememberMeAuthenticationToken;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -35,7 +33,7 @@ public interface ResourceOwnerKey {
 	String key(Authentication authentication);
 
 	/**
-	 * The default key: the base64url SHA-256 of the kind of authentication and its name. The kind is the issuer for
+	 * The default key: the hex SHA-256 ({@link Digests}) of the kind of authentication and its name. The kind is the issuer for
 	 * an authentication whose principal carries an {@code iss} claim or attribute (OIDC login, a JWT or an
 	 * introspected bearer token), else the client registration id for OAuth2 login, else the class of the
 	 * authentication ({@code RememberMeAuthenticationToken} counts as {@code UsernamePasswordAuthenticationToken}:
@@ -43,7 +41,7 @@ public interface ResourceOwnerKey {
 	 * @return the default key
 	 */
 	static ResourceOwnerKey typeAndName() {
-		return (authentication) -> sha256(kind(authentication) + "\n" + authentication.getName());
+		return (authentication) -> Digests.sha256(kind(authentication) + "\n" + authentication.getName());
 	}
 
 	private static String kind(Authentication authentication) {
@@ -65,17 +63,6 @@ public interface ResourceOwnerKey {
 		Class<?> type = (authentication instanceof RememberMeAuthenticationToken)
 				? UsernamePasswordAuthenticationToken.class : authentication.getClass();
 		return "type " + type.getName();
-	}
-
-	private static String sha256(String value) {
-		try {
-			return Base64.getUrlEncoder()
-				.withoutPadding()
-				.encodeToString(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }
