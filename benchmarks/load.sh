@@ -20,7 +20,8 @@
 #
 # Steady states differ from one JVM to the next, so each case is measured ROUNDS times (default 3); a round runs the
 # three servers one after the other, each in a fresh JVM, starting with a different one each round; the median of
-# the per-round ratios is reported, with the load average (uptime) at the end of each round.
+# the per-round ratios is reported, with the load average (uptime) at the end of each round and, for each server,
+# the steal time of the measured seconds (the host running other guests on this VM's cores).
 #
 # Usage: benchmarks/load.sh [threads] [warmup-seconds] [seconds]      (defaults: 8 150 20)
 #        CASES=fresh-rs256 ROUNDS=1 benchmarks/load.sh
@@ -92,10 +93,21 @@ run() { # case config -> prints the McpLoad line
     echo >> "$WORK/tokens"
   done
   echo "$case $config:" >&2
-  "${CLIENT_CPU[@]}" java -cp "$BENCH" dev.mcpoauth.benchmarks.McpLoad "$config" "http://localhost:$PORT/mcp" \
-    "@$WORK/tokens" "$THREADS" "$WARMUP" "$SECONDS_MEASURED" \
+  (sleep "$WARMUP"; head -1 /proc/stat > "$WORK/stat-start") &
+  local stat_pid=$! line
+  line=$("${CLIENT_CPU[@]}" java -cp "$BENCH" dev.mcpoauth.benchmarks.McpLoad "$config" "http://localhost:$PORT/mcp" \
+    "@$WORK/tokens" "$THREADS" "$WARMUP" "$SECONDS_MEASURED") \
     || { echo "the load against $config failed; the server's log:" >&2; tail -30 "$WORK/server.log" >&2; exit 1; }
+  wait "$stat_pid"
+  echo "$line, steal $(steal_percent "$WORK/stat-start" <(head -1 /proc/stat))"
   kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+# The share of the measured seconds the hypervisor gave the VM's cores to someone else (the steal column of
+# /proc/stat): a load average cannot show it, and it slows the server and the load generator alike.
+steal_percent() {
+  awk 'NR == FNR { for (i = 2; i <= NF; i++) a[i] = $i; next }
+       { for (i = 2; i <= NF; i++) total += $i - a[i]; printf "%.1f%%", total ? 100 * ($9 - a[9]) / total : 0 }' "$1" "$2"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -106,19 +118,21 @@ summary=()
 for case in $CASES; do
   sp=() so=() po=()
   for round in $(seq 1 "$ROUNDS"); do
-    declare -A rate=()
+    declare -A rate=() steal=()
     for i in 0 1 2; do
       config=${CONFIGS[$(((round - 1 + i) % 3))]}
       line=$(run "$case" "$config")
       echo "  $line" >&2
       rate[$config]=$(echo "$line" | awk '{print $2}')
+      steal[$config]=$(echo "$line" | awk '{print $NF}')
     done
     sp+=("$(ratio "${rate[starter]}" "${rate[peer]}")")
     so+=("$(ratio "${rate[starter]}" "${rate[open]}")")
     po+=("$(ratio "${rate[peer]}" "${rate[open]}")")
     echo "$case round $round: open ${rate[open]} peer ${rate[peer]} starter ${rate[starter]} req/s |" \
-      "starter/peer ${sp[-1]} starter/open ${so[-1]} peer/open ${po[-1]} | load:$(uptime | sed 's/.*load average://')"
-    unset rate
+      "starter/peer ${sp[-1]} starter/open ${so[-1]} peer/open ${po[-1]} | load:$(uptime | sed 's/.*load average://')" \
+      "| steal: open ${steal[open]} peer ${steal[peer]} starter ${steal[starter]}"
+    unset rate steal
   done
   summary+=("$case, median of $ROUNDS rounds: starter/peer $(printf '%s\n' "${sp[@]}" | median),\
  starter/open $(printf '%s\n' "${so[@]}" | median), peer/open $(printf '%s\n' "${po[@]}" | median)\
