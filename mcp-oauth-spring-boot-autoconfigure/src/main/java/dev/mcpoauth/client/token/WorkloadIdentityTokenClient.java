@@ -64,7 +64,8 @@ public final class WorkloadIdentityTokenClient implements McpTokenClient {
 		try {
 			jwt = (token != null) ? JWTParser.parse(token) : null;
 		}
-		catch (ParseException ex) {
+		catch (ParseException | RuntimeException ex) {
+			// Nimbus throws unchecked exceptions for some malformed headers (a JSON null, say)
 			jwt = null;
 		}
 		if (jwt == null) {
@@ -88,7 +89,7 @@ public final class WorkloadIdentityTokenClient implements McpTokenClient {
 		try {
 			audience = jwt.getJWTClaimsSet().getAudience();
 		}
-		catch (ParseException ex) {
+		catch (ParseException | RuntimeException ex) {
 			audience = List.of();
 		}
 		Set<String> accepted = new HashSet<>();
