@@ -5,9 +5,11 @@ import java.text.ParseException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
 
 import dev.mcpoauth.client.McpOAuthClientException;
 
@@ -28,6 +30,9 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * another grant.
  */
 public final class WorkloadIdentityTokenClient implements McpTokenClient {
+
+	/** A JWS in compact serialization: three base64url segments, none empty (an unsecured JWT is not accepted). */
+	private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
 	private final TokenEndpoints endpoints;
 
@@ -58,17 +63,21 @@ public final class WorkloadIdentityTokenClient implements McpTokenClient {
 		return this.endpoints.exchange(() -> this.client.getTokenResponse(grant));
 	}
 
-	/** The workload JWT as the grant's assertion: only its value is sent. */
+	/**
+	 * The workload JWT as the grant's assertion: only its value is sent, and only a signed JWT in compact
+	 * serialization (three base64url segments, RFC 7515 section 7.1) with an algorithm: Nimbus's parser skips
+	 * characters outside the alphabet and never decodes the signature, so the shape is checked first.
+	 */
 	private Jwt assertion(String token) {
 		JWT jwt;
 		try {
-			jwt = (token != null) ? JWTParser.parse(token) : null;
+			jwt = (token != null && COMPACT_JWS.matcher(token).matches()) ? JWTParser.parse(token) : null;
 		}
 		catch (ParseException | RuntimeException ex) {
 			// Nimbus throws unchecked exceptions for some malformed headers (a JSON null, say)
 			jwt = null;
 		}
-		if (jwt == null) {
+		if (!(jwt instanceof SignedJWT signed) || signed.getHeader().getAlgorithm().getName().isEmpty()) {
 			throw new McpOAuthClientException(this.endpoints.registrationName(), "invalid_workload_token",
 					"The workload identity token is not a JWT", 0);
 		}
