@@ -1,6 +1,8 @@
 package dev.mcpoauth.client;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -13,6 +15,7 @@ import dev.mcpoauth.client.token.WorkloadIdentityTokenSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.logging.LogLevel;
@@ -257,7 +260,7 @@ class WorkloadIdentityHostileTokenTests {
 	 */
 	@Test
 	void aTokenFileThatIsNotACompactJwtButWhoseAudNamesTheServerIsStillRefusedWithoutATokenRequest(
-			@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp) throws Exception {
+			@TempDir Path temp) throws Exception {
 		String good = jwt("{\"alg\":\"RS256\"}", aud(this.server.issuer()));
 		String[] parts = good.split("\\.");
 		Map<String, String> tokens = new LinkedHashMap<>();
@@ -272,8 +275,8 @@ class WorkloadIdentityHostileTokenTests {
 		tokens.put("unsecured, alg none", jwt("{\"alg\":\"none\"}", aud(this.server.issuer())).replaceAll("\\.[^.]*$", "."));
 		this.server.tokenResponse.set((request) -> new Response(400,
 				"{\"error\":\"invalid_grant\",\"error_description\":\"no\"}", Map.of()));
-		java.nio.file.Path file = temp.resolve("token");
-		java.nio.file.Files.writeString(file, good);
+		Path file = temp.resolve("token");
+		Files.writeString(file, good);
 		List<String> failures = new ArrayList<>();
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(McpOAuthClientAutoConfiguration.class))
@@ -284,7 +287,7 @@ class WorkloadIdentityHostileTokenTests {
 			.run((context) -> {
 				McpAuthorization authorization = context.getBean(McpOAuthClients.class).authorization("w");
 				for (Map.Entry<String, String> entry : tokens.entrySet()) {
-					java.nio.file.Files.writeString(file, entry.getValue());
+					Files.writeString(file, entry.getValue());
 					int before = this.server.tokenRequests().size();
 					try {
 						authorization.accessToken();
